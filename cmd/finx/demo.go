@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/finx-dev/finx/connectors/blob"
+	"github.com/finx-dev/finx/connectors/files"
+	"github.com/finx-dev/finx/connectors/kafka"
+	"github.com/finx-dev/finx/pipeline"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf serviceFlags
+	var lf logFlags
+	sf.registerKafka(fs)
+	sf.registerSink(fs)
+	lf.register(fs)
+	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
+	timeout := fs.Duration("timeout", 30*time.Minute, "give up when documents are still unaccounted for after this long")
+	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (env FINX_PROVIDER)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: finx demo [flags] [PATH...]")
+		fmt.Fprintln(stderr, "Publishes every PDF, HTML, inline XBRL and EDGAR .txt document under PATH (default fixtures)")
+		fmt.Fprintln(stderr, "to filings.raw, extracts risks, numbers and guidance, and loads the results. Flags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"fixtures"}
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	logger, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	extract, err := newExtractor(*provider, logger)
+	if err != nil {
+		return err
+	}
+
+	kcfg, stopBroker, where, err := connectKafka(ctx, &sf, logger, true)
+	if err != nil {
+		return err
+	}
+	defer stopBroker()
+	blobs, err := blob.New(sf.blobDir)
+	if err != nil {
+		return err
+	}
+	sk, sinkWhere, err := sf.openSink(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer sk.Close()
+	fmt.Fprintf(stderr, "finx demo: %s; results to %s\n", where, sinkWhere)
+
+	// Stages run until stagesCtx ends; they then finish the messages in
+	// flight, commit them and return.
+	stagesCtx, stopStages := context.WithCancel(ctx)
+	defer stopStages()
+	var st stages
+	defer st.Close()
+	tr := newTracker()
+	runners := []interface{ Run(context.Context) error }{
+		st.extract(kcfg, blobs, extract, *workers, logger, nil),
+		st.load(kcfg, sk, logger, nil, tr.onLoaded),
+		st.deadLetters(kcfg, sk, logger, tr.onDead),
+	}
+	stageErrs := make(chan error, len(runners))
+	var wg sync.WaitGroup
+	for _, r := range runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.Run(stagesCtx); err != nil {
+				stageErrs <- err
+				stopStages()
+			}
+		}()
+	}
+
+	skipped, pubErr := publish(ctx, kcfg, blobs, paths, tr, logger, &st)
+	for _, s := range skipped {
+		logger.Info("skipped file", "source", s.Path, "reason", s.Reason)
+	}
+
+	var stopProgress chan struct{}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		stopProgress = make(chan struct{})
+		go progress(stderr, tr, stopProgress)
+	}
+	waitErr := pubErr
+	if waitErr == nil {
+		waitErr = waitAccounted(ctx, tr, stageErrs, *timeout)
+	}
+	if stopProgress != nil {
+		close(stopProgress)
+	}
+	stopStages()
+	wg.Wait()
+	close(stageErrs)
+	for err := range stageErrs {
+		waitErr = errors.Join(waitErr, err)
+	}
+
+	tr.summary(stdout, paths)
+	published, _, loaded, dead := tr.counts()
+	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates)\n",
+		published, loaded, dead, len(skipped))
+	if sf.clickhouse == "" {
+		fmt.Fprintf(stdout, "rows: %s (load with clickhouse-client: see README)\n", sf.out)
+	}
+	if missing := tr.missing(); len(missing) > 0 {
+		fmt.Fprintf(stderr, "finx demo: %d documents were neither loaded nor dead-lettered:\n", len(missing))
+		for _, m := range missing {
+			fmt.Fprintln(stderr, "  ", m)
+		}
+		if waitErr != nil {
+			fmt.Fprintln(stderr, "finx demo:", waitErr)
+		}
+		return exitError{1}
+	}
+	if waitErr != nil && !errors.Is(waitErr, context.Canceled) {
+		return waitErr
+	}
+	return nil
+}
+
+// publish sends every document under paths to filings.raw.
+func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []string, tr *tracker, logger *slog.Logger, st *stages) ([]files.Skipped, error) {
+	w := kafka.NewWriter(cfg, kafka.TopicRaw)
+	st.add(w)
+	var backoff pipeline.Backoff
+	return files.Walk(ctx, paths, files.Config{}, func(doc files.Document) error {
+		msg, err := kafka.EncodeFiling(ctx, doc.Filing, doc.Content, cfg.InlineLimit, blobs)
+		if err != nil {
+			return fmt.Errorf("publish %s: %w", doc.Filing.SourcePath, err)
+		}
+		err = backoff.Do(ctx, logger, "produce filing", func(ctx context.Context) error {
+			return w.WriteMessages(ctx, msg)
+		})
+		if err != nil {
+			return fmt.Errorf("publish %s: %w", doc.Filing.SourcePath, err)
+		}
+		tr.publish(doc.Filing.DocID, doc.Filing.SourcePath)
+		logger.Debug("published", "doc_id", doc.Filing.DocID, "source", doc.Filing.SourcePath, "media_type", doc.Filing.MediaType)
+		return nil
+	})
+}
+
+// waitAccounted returns when every published document is loaded or
+// dead-lettered, a stage fails, ctx ends or the timeout passes.
+func waitAccounted(ctx context.Context, tr *tracker, stageErrs <-chan error, timeout time.Duration) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		if published, done, _, _ := tr.counts(); done >= published {
+			return nil
+		}
+		select {
+		case <-tr.changed:
+		case err := <-stageErrs:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			return fmt.Errorf("timed out after %v waiting for documents to be loaded or dead-lettered", timeout)
+		}
+	}
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/finx-dev/finx/internal/testenv"
+)
+
+// runDemoCmd runs finx demo with args and returns stdout, stderr and the error.
+func runDemoCmd(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, append([]string{"demo"}, args...), &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+// readRows reads a JSONEachRow file.
+func readRows(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []map[string]any
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var row map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatalf("%s: invalid JSON row: %v", path, err)
+		}
+		rows = append(rows, row)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestDemoFixtures(t *testing.T) {
+	out := t.TempDir()
+	stdout, stderr, err := runDemoCmd(t, "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures")
+	if err != nil {
+		t.Fatalf("demo failed: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
+	}
+	t.Logf("summary:\n%s", stdout)
+
+	filings := readRows(t, filepath.Join(out, "filings.json"))
+	letters := readRows(t, filepath.Join(out, "dead_letters.json"))
+	reasons := map[string]string{}
+	for _, dl := range letters {
+		reasons[filepath.Base(dl["source_path"].(string))] = dl["reason"].(string)
+	}
+	wantDead := map[string]string{
+		"empty.pdf":     "empty_file",
+		"not-a-pdf.pdf": "not_pdf",
+		"truncated.pdf": "truncated_pdf",
+		"no-body.html":  "no_body",
+	}
+	for file, reason := range wantDead {
+		if reasons[file] != reason {
+			t.Errorf("dead letter for %s: reason %q, want %q", file, reasons[file], reason)
+		}
+	}
+	for _, dl := range letters {
+		if msg := dl["error"].(string); !strings.Contains(msg, filepath.Base(dl["source_path"].(string))) {
+			t.Errorf("dead-letter error %q does not name its file", msg)
+		}
+	}
+	if len(filings) < 3 {
+		t.Fatalf("filings rows = %d, want the three fixture filings at least", len(filings))
+	}
+
+	risks := readRows(t, filepath.Join(out, "risks.json"))
+	metrics := readRows(t, filepath.Join(out, "metrics.json"))
+	guidance := readRows(t, filepath.Join(out, "guidance.json"))
+	if len(risks) < 3 {
+		t.Errorf("risks = %d, want the three fixture risk headings at least", len(risks))
+	}
+	if len(metrics) == 0 {
+		t.Error("metrics = 0, want the fixture's inline XBRL facts")
+	}
+	if len(guidance) == 0 {
+		t.Error("guidance = 0, want the fixture outlook")
+	}
+	if !strings.Contains(stdout, "dead letter (not_pdf)") {
+		t.Errorf("summary does not show the not_pdf dead letter:\n%s", stdout)
+	}
+}
+
+// TestDemoFilesLoadIntoClickHouse loads the demo's JSONEachRow files with
+// clickhouse-client into tables made by schema.sql, as the README tells
+// users to.
+func TestDemoFilesLoadIntoClickHouse(t *testing.T) {
+	addr := testenv.ClickHouseAddr(t)
+	host, port, ok := strings.Cut(addr, ":")
+	if !ok {
+		t.Fatalf("FINX_CLICKHOUSE_ADDR=%q: want host:port", addr)
+	}
+	client, err := exec.LookPath("clickhouse-client")
+	if err != nil {
+		t.Fatalf("clickhouse-client not found: %v", err)
+	}
+	out := t.TempDir()
+	if stdout, stderr, err := runDemoCmd(t, "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures"); err != nil {
+		t.Fatalf("demo failed: %v\n%s\n%s", err, stdout, stderr)
+	}
+	db := "finx_demo_files_test"
+	ch := func(stdin []byte, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(client, append([]string{"--host", host, "--port", port}, args...)...)
+		cmd.Stdin = bytes.NewReader(stdin)
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("clickhouse-client %v: %v\n%s", args, err, got)
+		}
+		return strings.TrimSpace(string(got))
+	}
+	ch(nil, "--query", "DROP DATABASE IF EXISTS "+db)
+	t.Cleanup(func() { ch(nil, "--query", "DROP DATABASE IF EXISTS "+db) })
+
+	ddl, err := os.ReadFile(filepath.Join(out, "schema.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch(nil, "--multiquery", "--query", renameDatabase(string(ddl), db))
+	for _, table := range []string{"filings", "risks", "metrics", "guidance", "dead_letters"} {
+		data, err := os.ReadFile(filepath.Join(out, table+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch(data, "--query", "INSERT INTO "+db+"."+table+" FORMAT JSONEachRow")
+		want := len(readRows(t, filepath.Join(out, table+".json")))
+		if got := ch(nil, "--query", "SELECT count() FROM "+db+"."+table); got != itoa(want) {
+			t.Errorf("%s: %s rows in ClickHouse, want %d", table, got, want)
+		}
+	}
+}
+
+// renameDatabase points finx's DDL at another database, so the test leaves
+// the finx database alone.
+func renameDatabase(ddl, db string) string {
+	ddl = strings.ReplaceAll(ddl, "DATABASE IF NOT EXISTS finx", "DATABASE IF NOT EXISTS "+db)
+	return strings.ReplaceAll(ddl, "finx.", db+".")
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/finx-dev/finx/connectors/files"
+
+	"github.com/finx-dev/finx/extractors/html"
+	"github.com/finx-dev/finx/extractors/passes"
+	"github.com/finx-dev/finx/extractors/pdf"
+	"github.com/finx-dev/finx/extractors/rules"
+	"github.com/finx-dev/finx/extractors/sections"
+	"github.com/finx-dev/finx/extractors/text"
+	"github.com/finx-dev/finx/pipeline"
+	"github.com/finx-dev/finx/schemas"
+)
+
+var _ passes.Provider = (*rules.Provider)(nil)
+
+// newExtractor returns the extract stage's work: parse, find sections, run
+// the passes with the named provider.
+func newExtractor(provider string, logger *slog.Logger) (pipeline.Extractor, error) {
+	var p passes.Provider
+	switch provider {
+	case "offline", "rules", "":
+		p = rules.New()
+	default:
+		return nil, fmt.Errorf("invalid --provider %q: want offline", provider)
+	}
+	cfg := passes.Config{Logger: logger}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Result, error) {
+		doc, err := parseDocument(ctx, f, content)
+		if err != nil {
+			return nil, err
+		}
+		doc.Sections = sections.Find(doc)
+		return passes.Run(ctx, doc, p, cfg)
+	}, nil
+}
+
+// parseDocument parses content by media type and fills the envelope. Fields
+// that the document states itself (form, company, CIK, accession) replace
+// the ones guessed from the file name.
+func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Document, error) {
+	var doc *schemas.Document
+	var err error
+	switch f.MediaType {
+	case schemas.MediaPDF:
+		doc, err = pdf.Parse(ctx, f.SourcePath, content, pdf.Config{})
+	case schemas.MediaHTML, schemas.MediaIXBRL:
+		doc, err = html.Parse(ctx, f.SourcePath, content)
+	case schemas.MediaText:
+		doc, err = text.Parse(ctx, f.SourcePath, content)
+	default:
+		return nil, &unsupportedError{path: f.SourcePath, mediaType: f.MediaType}
+	}
+	if err != nil {
+		return nil, err
+	}
+	stated := doc.Filing
+	doc.Filing = f
+	if stated.Form != "" {
+		doc.Form = stated.Form
+	}
+	for _, kv := range []struct {
+		dst *string
+		src string
+	}{
+		{&doc.Company, stated.Company}, {&doc.CIK, stated.CIK},
+		{&doc.Accession, stated.Accession}, {&doc.FilingDate, stated.FilingDate},
+	} {
+		if kv.src != "" {
+			*kv.dst = kv.src
+		}
+	}
+	return doc, nil
+}
+
+type unsupportedError struct{ path, mediaType string }
+
+func (e *unsupportedError) Error() string {
+	return fmt.Sprintf("%s: unsupported media type %q", e.path, e.mediaType)
+}
+
+func (e *unsupportedError) Reason() string { return "unsupported_media_type" }
+
+func describe(path string, content []byte) schemas.Filing {
+	return files.Describe(path, content, time.Now().UTC()).Filing
+}
+
+func findSections(doc *schemas.Document) []schemas.Section { return sections.Find(doc) }

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	kafkago "github.com/segmentio/kafka-go"
+
+	"github.com/finx-dev/finx/connectors/blob"
+	"github.com/finx-dev/finx/connectors/clickhouse"
+	"github.com/finx-dev/finx/connectors/kafka"
+	"github.com/finx-dev/finx/pipeline"
+	"github.com/finx-dev/finx/schemas"
+)
+
+// Consumer group ids of the stages. A new group starts at the earliest
+// offset, so a fresh cluster processes everything already published.
+const (
+	groupExtract     = "finx-extract"
+	groupLoad        = "finx-load"
+	groupDeadLetters = "finx-dead-letters"
+)
+
+var (
+	_ pipeline.Consumer = (*kafkago.Reader)(nil)
+	_ pipeline.Producer = (*kafkago.Writer)(nil)
+	_ pipeline.Sink     = (*clickhouse.Sink)(nil)
+	_ pipeline.Sink     = (*clickhouse.FileSink)(nil)
+)
+
+// serviceFlags are the addresses shared by the commands that talk to Kafka,
+// ClickHouse and the blob store.
+type serviceFlags struct {
+	brokers    string
+	clickhouse string
+	chDatabase string
+	chUser     string
+	chPassword string
+	out        string
+	blobDir    string
+}
+
+func (s *serviceFlags) registerKafka(fs *flag.FlagSet) {
+	fs.StringVar(&s.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
+	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents too large for a Kafka message (env FINX_BLOB_DIR)")
+}
+
+func (s *serviceFlags) registerSink(fs *flag.FlagSet) {
+	fs.StringVar(&s.clickhouse, "clickhouse", os.Getenv("FINX_CLICKHOUSE_ADDR"), "ClickHouse native address host:port; empty writes JSONEachRow files to --out (env FINX_CLICKHOUSE_ADDR)")
+	fs.StringVar(&s.chDatabase, "clickhouse-database", envOr("FINX_CLICKHOUSE_DATABASE", "finx"), "ClickHouse database, created if missing (env FINX_CLICKHOUSE_DATABASE)")
+	fs.StringVar(&s.chUser, "clickhouse-user", envOr("FINX_CLICKHOUSE_USER", "default"), "ClickHouse user (env FINX_CLICKHOUSE_USER)")
+	s.chPassword = os.Getenv("FINX_CLICKHOUSE_PASSWORD")
+	fs.StringVar(&s.out, "out", envOr("FINX_OUT", "finx-out"), "folder for JSONEachRow files when no ClickHouse address is set (env FINX_OUT)")
+}
+
+func (s *serviceFlags) kafkaConfig(logger *slog.Logger) kafka.Config {
+	return kafka.Config{Brokers: splitList(s.brokers), Logger: logger}
+}
+
+// sink is what the load stage writes to, plus Close.
+type sink interface {
+	pipeline.Sink
+	Close() error
+}
+
+// openSink opens ClickHouse when an address is set, else the file sink.
+func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger) (sink, string, error) {
+	if s.clickhouse != "" {
+		ch, err := clickhouse.Open(ctx, clickhouse.Config{
+			Addr:     s.clickhouse,
+			Database: s.chDatabase,
+			Username: s.chUser,
+			Password: s.chPassword,
+		}, logger)
+		if err != nil {
+			return nil, "", err
+		}
+		return ch, "ClickHouse " + s.clickhouse + " database " + s.chDatabase, nil
+	}
+	fsink, err := clickhouse.NewFileSink(s.out)
+	if err != nil {
+		return nil, "", err
+	}
+	return fsink, "JSONEachRow files in " + s.out, nil
+}
+
+// stages holds the Kafka clients of the running stages, for Close.
+type stages struct {
+	mu      sync.Mutex
+	closers []io.Closer
+}
+
+func (s *stages) add(c io.Closer) {
+	s.mu.Lock()
+	s.closers = append(s.closers, c)
+	s.mu.Unlock()
+}
+
+// Close closes every reader and writer, readers first so that no fetch is
+// in flight when the writers flush.
+func (s *stages) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if err := s.closers[i].Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
+
+func (s *stages) extract(cfg kafka.Config, blobs *blob.Store, extract pipeline.Extractor, workers int, logger *slog.Logger, m *pipeline.Metrics) *pipeline.ExtractStage {
+	reader := kafka.NewReader(cfg, groupExtract, kafka.TopicRaw)
+	results := kafka.NewWriter(cfg, kafka.TopicExtracted)
+	flags := kafka.NewWriter(cfg, kafka.TopicRiskFlags)
+	dlq := kafka.NewWriter(cfg, kafka.TopicDLQ)
+	s.add(results)
+	s.add(flags)
+	s.add(dlq)
+	s.add(reader)
+	return &pipeline.ExtractStage{
+		Consumer:    reader,
+		Results:     results,
+		Flags:       flags,
+		DeadLetters: dlq,
+		Decode: func(ctx context.Context, msg kafkago.Message) (schemas.Filing, []byte, error) {
+			return kafka.DecodeFiling(ctx, msg, blobs)
+		},
+		Extract: extract,
+		Workers: workers,
+		Logger:  logger,
+		Metrics: m,
+	}
+}
+
+func (s *stages) load(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, m *pipeline.Metrics, onLoaded func([]*schemas.Result)) *pipeline.LoadStage {
+	reader := kafka.NewReader(cfg, groupLoad, kafka.TopicExtracted)
+	dlq := kafka.NewWriter(cfg, kafka.TopicDLQ)
+	s.add(dlq)
+	s.add(reader)
+	return &pipeline.LoadStage{
+		Consumer:    reader,
+		Sink:        sk,
+		DeadLetters: dlq,
+		Logger:      logger,
+		Metrics:     m,
+		OnLoaded:    onLoaded,
+	}
+}
+
+func (s *stages) deadLetters(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, onRecorded func([]schemas.DeadLetter)) *pipeline.DeadLetterRecorder {
+	reader := kafka.NewReader(cfg, groupDeadLetters, kafka.TopicDLQ)
+	s.add(reader)
+	return &pipeline.DeadLetterRecorder{
+		Consumer:   reader,
+		Sink:       sk,
+		Logger:     logger,
+		OnRecorded: onRecorded,
+	}
+}
+
+// connectKafka starts the embedded broker when no brokers are named, and
+// creates the topics. The returned stop function closes the embedded broker.
+func connectKafka(ctx context.Context, sf *serviceFlags, logger *slog.Logger, allowEmbedded bool) (kafka.Config, func(), string, error) {
+	stop := func() {}
+	where := "Kafka " + sf.brokers
+	if sf.brokers == "" {
+		if !allowEmbedded {
+			return kafka.Config{}, stop, "", errors.New("no Kafka brokers: set --brokers or FINX_KAFKA_BROKERS")
+		}
+		emb, err := kafka.StartEmbedded(ctx, logger)
+		if err != nil {
+			return kafka.Config{}, stop, "", err
+		}
+		sf.brokers = strings.Join(emb.Addrs(), ",")
+		stop = emb.Close
+		where = "embedded Kafka-protocol broker " + sf.brokers
+	}
+	cfg := sf.kafkaConfig(logger).WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		stop()
+		return kafka.Config{}, func() {}, "", err
+	}
+	if err := kafka.EnsureTopics(ctx, cfg, kafka.Topics()...); err != nil {
+		stop()
+		return kafka.Config{}, func() {}, "", fmt.Errorf("create topics on %s: %w", sf.brokers, err)
+	}
+	return cfg, stop, where, nil
+}

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/finx-dev/finx/connectors/blob"
+	"github.com/finx-dev/finx/pipeline"
+)
+
+func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf serviceFlags
+	var lf logFlags
+	sf.registerKafka(fs)
+	lf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: finx publish [flags] PATH...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errors.New("publish: no PATH given")
+	}
+	logger, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	kcfg, stop, _, err := connectKafka(ctx, &sf, logger, false)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	blobs, err := blob.New(sf.blobDir)
+	if err != nil {
+		return err
+	}
+	var st stages
+	defer st.Close()
+	tr := newTracker()
+	skipped, err := publish(ctx, kcfg, blobs, fs.Args(), tr, logger, &st)
+	published, _, _, _ := tr.counts()
+	fmt.Fprintf(stdout, "%d published to %s, %d skipped\n", published, sf.brokers, len(skipped))
+	for _, s := range skipped {
+		fmt.Fprintf(stdout, "  skipped %s: %s\n", s.Path, s.Reason)
+	}
+	return err
+}
+
+// workerFlags are the flags of the long-lived stage workers.
+type workerFlags struct {
+	metricsAddr string
+}
+
+func (w *workerFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&w.metricsAddr, "metrics-addr", envOr("FINX_METRICS_ADDR", "127.0.0.1:9464"), "listen address of /metrics and /healthz; empty disables them (env FINX_METRICS_ADDR)")
+}
+
+// serveMetrics serves /metrics and /healthz until ctx ends.
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, healthy func() error) (func(), error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := healthy(); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return func() {
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdownCtx)
+	}, nil
+}
+
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf serviceFlags
+	var lf logFlags
+	var wf workerFlags
+	sf.registerKafka(fs)
+	lf.register(fs)
+	wf.register(fs)
+	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
+	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (env FINX_PROVIDER)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	extract, err := newExtractor(*provider, logger)
+	if err != nil {
+		return err
+	}
+	kcfg, stop, _, err := connectKafka(ctx, &sf, logger, false)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	blobs, err := blob.New(sf.blobDir)
+	if err != nil {
+		return err
+	}
+	reg := newRegistry()
+	m, err := pipeline.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveMetrics(ctx, wf.metricsAddr, reg, func() error { return nil })
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	var st stages
+	defer st.Close()
+	stage := st.extract(kcfg, blobs, extract, *workers, logger, m)
+	logger.Info("extract stage started", "brokers", sf.brokers)
+	err = stage.Run(ctx)
+	logger.Info("extract stage stopped", "err", err)
+	return err
+}
+
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf serviceFlags
+	var lf logFlags
+	var wf workerFlags
+	sf.registerKafka(fs)
+	sf.registerSink(fs)
+	lf.register(fs)
+	wf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	kcfg, stop, _, err := connectKafka(ctx, &sf, logger, false)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	sk, where, err := sf.openSink(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer sk.Close()
+	reg := newRegistry()
+	m, err := pipeline.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveMetrics(ctx, wf.metricsAddr, reg, func() error { return nil })
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	var st stages
+	defer st.Close()
+	load := st.load(kcfg, sk, logger, m, nil)
+	rec := st.deadLetters(kcfg, sk, logger, nil)
+	logger.Info("load stage started", "brokers", sf.brokers, "sink", where)
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, r := range []interface{ Run(context.Context) error }{load, rec} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[i] = r.Run(runCtx); errs[i] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	err = errors.Join(errs...)
+	logger.Info("load stage stopped", "err", err)
+	return err
+}
+
+func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the whole parsed document (pages, sections, inline XBRL facts) as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: finx parse [--json] FILE")
+		fmt.Fprintln(stderr, "Prints the parsed text, with a form feed between PDF pages. Flags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("parse: want exactly one FILE")
+	}
+	path := fs.Arg(0)
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f := describe(path, content)
+	doc, err := parseDocument(ctx, f, content)
+	if err != nil {
+		return err
+	}
+	doc.Sections = findSections(doc)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	_, err = io.WriteString(stdout, doc.Text)
+	if err == nil && !strings.HasSuffix(doc.Text, "\n") {
+		_, err = io.WriteString(stdout, "\n")
+	}
+	return err
+}

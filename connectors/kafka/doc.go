@@ -1,0 +1,50 @@
+// Package kafka connects finx stages to Kafka through segmentio/kafka-go. It
+// owns the topic names, the configuration of readers and writers, topic
+// creation, the envelope of filings on filings.raw, and an embedded broker
+// for the demo and tests.
+//
+// Stages use the kafka-go types directly: NewReader returns a consumer group
+// *kafkago.Reader and NewWriter a synchronous *kafkago.Writer, each
+// configured from one Config:
+//
+//	cfg := kafka.Config{Brokers: []string{"127.0.0.1:9092"}}.WithDefaults()
+//	if err := kafka.EnsureTopics(ctx, cfg); err != nil { ... }
+//	w := kafka.NewWriter(cfg, kafka.TopicRaw)
+//	r := kafka.NewReader(cfg, "extract", kafka.TopicRaw)
+//
+// # Delivery
+//
+// Writers wait for every in-sync replica to acknowledge (acks=all) and
+// return each produce error to the caller. Readers commit synchronously and
+// only when the caller calls CommitMessages, so a stage that commits after
+// its downstream write gets at-least-once delivery: a message whose offset
+// was not committed is delivered again after a restart or rebalance.
+//
+// # Filing envelope
+//
+// A filings.raw message has the DocID (lowercase hex SHA-256 of the content)
+// as key, the schemas.Filing as JSON in the HeaderFiling header, and the
+// content as value. Content larger than Config.InlineLimit goes to a
+// content-addressed blob store instead, the value is empty and
+// Filing.BlobRef is "sha256:<DocID>". DecodeFiling checks the key, the
+// envelope schema, the SHA-256 and the size, and returns a *DecodeError with
+// a Reason for the dead-letter record.
+//
+// # Embedded broker
+//
+// StartEmbedded runs franz-go's kfake, an in-memory Kafka-protocol broker, on
+// 127.0.0.1. Only the broker is franz-go; every client is kafka-go.
+//
+// # Logs
+//
+// With Config.Logger set, kafka-go's messages are logged with
+// component=kafka-go and the formatted text under key detail, its errors at
+// warn level and the rest at debug level. The embedded broker logs with
+// component=kfake. The package exports no metrics.
+//
+// # Imports
+//
+// kafka imports schemas and the Kafka libraries. It does not import the blob
+// store or any other finx connector; BlobPutter and BlobGetter are declared
+// here and satisfied by *blob.Store.
+package kafka

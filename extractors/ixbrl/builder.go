@@ -1,0 +1,564 @@
+package ixbrl
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+
+	"github.com/finx-dev/finx/schemas"
+)
+
+// Namespaces that name inline XBRL elements. The prefixes are read from the
+// xmlns attributes of the document; when a document does not declare them,
+// the conventional prefixes ix, xbrli and xbrldi are assumed.
+const (
+	nsInline10 = "http://www.xbrl.org/2008/inlineXBRL"
+	nsInline11 = "http://www.xbrl.org/2013/inlineXBRL"
+	nsInstance = "http://www.xbrl.org/2003/instance"
+	nsDim      = "http://xbrl.org/2006/xbrldi"
+)
+
+// Limits that keep hostile input from growing memory without bound.
+const (
+	// maxDisplayBytes caps the text kept per fact, so that a text block
+	// of a whole note does not copy the note into Display.
+	maxDisplayBytes = 4096
+	// maxWarnings caps Builder warnings; the rest are counted.
+	maxWarnings = 50
+	// maxStack caps the open inline XBRL elements tracked at once.
+	maxStack = 1024
+)
+
+type kind uint8
+
+const (
+	kindNone kind = iota
+	kindOtherIX
+	kindHeader
+	kindNonFraction
+	kindNonNumeric
+	kindContinuation
+	kindExclude
+	kindContext
+	kindIdentifier
+	kindInstant
+	kindStartDate
+	kindEndDate
+	kindExplicitMember
+	kindTypedMember
+	kindUnit
+	kindMeasure
+	kindNumerator
+	kindDenominator
+)
+
+type openElement struct {
+	tag  string
+	kind kind
+	// index is the fact index for facts, unused otherwise.
+	index int
+	// cont is the continuation being collected, for kindContinuation.
+	cont *continuation
+}
+
+type factState struct {
+	fact        schemas.Fact
+	format      string
+	scaleAttr   string
+	sign        string
+	continuedAt string
+	text        strings.Builder
+	open        bool
+}
+
+type continuation struct {
+	text        strings.Builder
+	continuedAt string
+}
+
+type context struct {
+	instant, start, end string
+	dims                []schemas.Dimension
+}
+
+type unit struct {
+	numerator, denominator []string
+}
+
+// Builder collects inline XBRL facts from the element events of an HTML
+// tokenizer, so that the HTML parser can map facts onto its text without
+// this package importing it. Call Start and End for every start and end tag
+// (End right after Start for a self-closed tag), Text for the decoded
+// character data of every text token, hidden or not, and Facts once at the
+// end. A Builder is not safe for concurrent use.
+type Builder struct {
+	prefixes map[string]string
+	kinds    map[string]kind
+	stack    []openElement
+	facts    []*factState
+	conts    map[string]*continuation
+	contexts map[string]*context
+	units    map[string]*unit
+
+	curContext *context
+	curUnit    *unit
+	curDim     string
+	leaf       strings.Builder
+	leafOpen   bool
+	excludes   int
+	seen       bool
+
+	warnings      []string
+	warningsTotal int
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder {
+	return &Builder{
+		prefixes: make(map[string]string),
+		kinds:    make(map[string]kind),
+		conts:    make(map[string]*continuation),
+		contexts: make(map[string]*context),
+		units:    make(map[string]*unit),
+	}
+}
+
+// IsHeader reports whether tag is ix:header, whose content (contexts,
+// units and hidden facts) is not document text.
+func (b *Builder) IsHeader(tag string) bool { return b.kindOf(tag) == kindHeader }
+
+// Seen reports whether the document contained any inline XBRL element.
+func (b *Builder) Seen() bool { return b.seen }
+
+// Start records a start tag. tag is the lowercased tag name as
+// golang.org/x/net/html reports it ("ix:nonfraction"); sourceOffset is the
+// byte offset of the '<' in the source file and textOffset the length of the
+// parsed text so far.
+func (b *Builder) Start(tag string, attrs []html.Attribute, sourceOffset int64, textOffset int) {
+	for _, a := range attrs {
+		if p, ok := strings.CutPrefix(a.Key, "xmlns:"); ok {
+			b.prefixes[p] = a.Val
+			clear(b.kinds)
+		}
+	}
+	k := b.kindOf(tag)
+	if k == kindNone {
+		return
+	}
+	b.seen = true
+	if len(b.stack) >= maxStack {
+		b.warn(fmt.Sprintf("ixbrl: more than %d nested elements at byte %d; ignoring <%s>", maxStack, sourceOffset, tag))
+		return
+	}
+	el := openElement{tag: tag, kind: k}
+
+	switch k {
+	case kindNonFraction, kindNonNumeric:
+		f := &factState{open: true}
+		f.fact = schemas.Fact{
+			ID:           attr(attrs, "id"),
+			Concept:      attr(attrs, "name"),
+			ContextRef:   attr(attrs, "contextref"),
+			UnitRef:      attr(attrs, "unitref"),
+			Decimals:     attr(attrs, "decimals"),
+			Numeric:      k == kindNonFraction,
+			Nil:          isNil(attrs),
+			Start:        textOffset,
+			End:          textOffset,
+			SourceOffset: sourceOffset,
+		}
+		f.format = attr(attrs, "format")
+		f.scaleAttr = attr(attrs, "scale")
+		f.sign = attr(attrs, "sign")
+		f.continuedAt = attr(attrs, "continuedat")
+		el.index = len(b.facts)
+		b.facts = append(b.facts, f)
+	case kindContinuation:
+		c := &continuation{continuedAt: attr(attrs, "continuedat")}
+		if id := attr(attrs, "id"); id != "" {
+			b.conts[id] = c
+		}
+		el.cont = c
+	case kindExclude:
+		b.excludes++
+	case kindContext:
+		c := &context{}
+		b.contexts[attr(attrs, "id")] = c
+		b.curContext = c
+	case kindUnit:
+		u := &unit{}
+		b.units[attr(attrs, "id")] = u
+		b.curUnit = u
+	case kindExplicitMember, kindTypedMember:
+		b.curDim = attr(attrs, "dimension")
+		b.startLeaf()
+	case kindIdentifier, kindInstant, kindStartDate, kindEndDate, kindMeasure:
+		b.startLeaf()
+	}
+	b.stack = append(b.stack, el)
+}
+
+// End records an end tag; textOffset is the length of the parsed text at
+// the end tag. An end tag without a matching open element is ignored, and
+// one that matches closes the elements opened after it as well.
+func (b *Builder) End(tag string, textOffset int) {
+	i := len(b.stack) - 1
+	for i >= 0 && b.stack[i].tag != tag {
+		i--
+	}
+	if i < 0 {
+		return
+	}
+	for j := len(b.stack) - 1; j >= i; j-- {
+		b.close(b.stack[j], textOffset)
+	}
+	b.stack = b.stack[:i]
+}
+
+// Text records decoded character data.
+func (b *Builder) Text(s string) {
+	if b.leafOpen {
+		b.leaf.WriteString(s)
+	}
+	if b.excludes > 0 {
+		return
+	}
+	for _, el := range b.stack {
+		switch el.kind {
+		case kindNonFraction, kindNonNumeric:
+			appendCapped(&b.facts[el.index].text, s)
+		case kindContinuation:
+			appendCapped(&el.cont.text, s)
+		}
+	}
+}
+
+func (b *Builder) close(el openElement, textOffset int) {
+	switch el.kind {
+	case kindNonFraction, kindNonNumeric:
+		f := b.facts[el.index]
+		f.fact.End = textOffset
+		f.open = false
+	case kindExclude:
+		b.excludes--
+	case kindContext:
+		b.curContext = nil
+	case kindUnit:
+		b.curUnit = nil
+	case kindIdentifier:
+		b.endLeaf()
+	case kindInstant, kindStartDate, kindEndDate:
+		v := b.endLeaf()
+		if c := b.curContext; c != nil {
+			switch el.kind {
+			case kindInstant:
+				c.instant = v
+			case kindStartDate:
+				c.start = v
+			default:
+				c.end = v
+			}
+		}
+	case kindExplicitMember, kindTypedMember:
+		v := b.endLeaf()
+		if b.curContext != nil {
+			b.curContext.dims = append(b.curContext.dims, schemas.Dimension{Axis: b.curDim, Member: v})
+		}
+	case kindMeasure:
+		v := b.endLeaf()
+		if u := b.curUnit; u != nil {
+			if b.inside(kindDenominator) {
+				u.denominator = append(u.denominator, v)
+			} else {
+				u.numerator = append(u.numerator, v)
+			}
+		}
+	}
+}
+
+func (b *Builder) inside(k kind) bool {
+	for _, el := range b.stack {
+		if el.kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Builder) startLeaf() {
+	b.leaf.Reset()
+	b.leafOpen = true
+}
+
+func (b *Builder) endLeaf() string {
+	b.leafOpen = false
+	return strings.TrimSpace(b.leaf.String())
+}
+
+func (b *Builder) warn(msg string) {
+	b.warningsTotal++
+	if len(b.warnings) < maxWarnings {
+		b.warnings = append(b.warnings, msg)
+	}
+}
+
+// kindOf classifies a lowercased tag name by its namespace and local name.
+func (b *Builder) kindOf(tag string) kind {
+	prefix, local, ok := strings.Cut(tag, ":")
+	if !ok {
+		return kindNone
+	}
+	if k, ok := b.kinds[tag]; ok {
+		return k
+	}
+	ns, declared := b.prefixes[prefix]
+	if !declared {
+		switch prefix {
+		case "ix":
+			ns = nsInline11
+		case "xbrli":
+			ns = nsInstance
+		case "xbrldi":
+			ns = nsDim
+		}
+	}
+	k := kindNone
+	switch ns {
+	case nsInline10, nsInline11:
+		switch local {
+		case "header":
+			k = kindHeader
+		case "nonfraction":
+			k = kindNonFraction
+		case "nonnumeric":
+			k = kindNonNumeric
+		case "continuation":
+			k = kindContinuation
+		case "exclude":
+			k = kindExclude
+		default:
+			k = kindOtherIX
+		}
+	case nsInstance:
+		switch local {
+		case "context":
+			k = kindContext
+		case "identifier":
+			k = kindIdentifier
+		case "instant":
+			k = kindInstant
+		case "startdate":
+			k = kindStartDate
+		case "enddate":
+			k = kindEndDate
+		case "unit":
+			k = kindUnit
+		case "measure":
+			k = kindMeasure
+		case "unitnumerator":
+			k = kindNumerator
+		case "unitdenominator":
+			k = kindDenominator
+		default:
+			k = kindOtherIX
+		}
+	case nsDim:
+		switch local {
+		case "explicitmember":
+			k = kindExplicitMember
+		case "typedmember":
+			k = kindTypedMember
+		}
+	}
+	b.kinds[tag] = k
+	return k
+}
+
+// Facts resolves contexts and units and returns the facts in document
+// order, with the warnings about facts that could not be read fully. text
+// is the parsed document text that the textOffset arguments counted; Start
+// and End are narrowed to the printed value without surrounding whitespace.
+// A hidden fact (inside ix:header) has Start == End.
+func (b *Builder) Facts(text string) ([]schemas.Fact, []string) {
+	out := make([]schemas.Fact, 0, len(b.facts))
+	for _, f := range b.facts {
+		fact := f.fact
+		if f.open {
+			// An element never closed ends where the text ends.
+			fact.End = len(text)
+		}
+		fact.Start, fact.End = trimSpan(text, fact.Start, fact.End)
+		b.resolveContext(&fact)
+		b.resolveUnit(&fact)
+
+		display := collapseSpace(f.text.String())
+		if !fact.Numeric {
+			display = b.withContinuations(display, f.continuedAt)
+		}
+		fact.Display = truncate(display, maxDisplayBytes)
+		if fact.Numeric {
+			b.resolveNumber(&fact, f)
+		}
+		out = append(out, fact)
+	}
+	warnings := b.warnings
+	if n := b.warningsTotal - len(b.warnings); n > 0 {
+		warnings = append(warnings, fmt.Sprintf("ixbrl: %d more warnings not shown", n))
+	}
+	return out, warnings
+}
+
+func (b *Builder) resolveContext(f *schemas.Fact) {
+	c, ok := b.contexts[f.ContextRef]
+	if !ok {
+		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: context %q not found", f.ID, f.Concept, f.SourceOffset, f.ContextRef))
+		return
+	}
+	f.Instant, f.PeriodStart, f.PeriodEnd = c.instant, c.start, c.end
+	if len(c.dims) > 0 {
+		f.Dimensions = append([]schemas.Dimension(nil), c.dims...)
+	}
+}
+
+func (b *Builder) resolveUnit(f *schemas.Fact) {
+	if f.UnitRef == "" {
+		return
+	}
+	u, ok := b.units[f.UnitRef]
+	if !ok {
+		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: unit %q not found", f.ID, f.Concept, f.SourceOffset, f.UnitRef))
+		return
+	}
+	f.Unit = unitString(u)
+}
+
+func (b *Builder) resolveNumber(f *schemas.Fact, st *factState) {
+	if st.scaleAttr != "" {
+		s, err := strconv.Atoi(strings.TrimSpace(st.scaleAttr))
+		if err != nil {
+			b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: invalid scale %q", f.ID, f.Concept, f.SourceOffset, st.scaleAttr))
+		} else {
+			f.Scale = s
+		}
+	}
+	f.Negative = st.sign == "-"
+	if f.Nil {
+		return
+	}
+	dec, err := Transform(st.format, f.Display)
+	if err == nil {
+		f.Value, err = Scale(dec, f.Scale, f.Negative)
+	}
+	if err != nil {
+		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: %v", f.ID, f.Concept, f.SourceOffset, err))
+	}
+}
+
+// withContinuations appends the text of the ix:continuation chain that
+// starts at id, stopping at a cycle or when the text reaches the cap.
+func (b *Builder) withContinuations(text, id string) string {
+	visited := map[string]bool{}
+	for id != "" && !visited[id] && len(text) < maxDisplayBytes {
+		visited[id] = true
+		c, ok := b.conts[id]
+		if !ok {
+			b.warn(fmt.Sprintf("ixbrl: continuation %q not found", id))
+			break
+		}
+		if part := collapseSpace(c.text.String()); part != "" {
+			text += " " + part
+		}
+		id = c.continuedAt
+	}
+	return strings.TrimSpace(text)
+}
+
+func unitString(u *unit) string {
+	num := strings.Join(localNames(u.numerator), "*")
+	if len(u.denominator) == 0 {
+		return num
+	}
+	return num + "/" + strings.Join(localNames(u.denominator), "*")
+}
+
+// localNames strips the namespace prefix: iso4217:USD becomes USD.
+func localNames(qnames []string) []string {
+	out := make([]string, len(qnames))
+	for i, q := range qnames {
+		if j := strings.LastIndexByte(q, ':'); j >= 0 {
+			q = q[j+1:]
+		}
+		out[i] = q
+	}
+	return out
+}
+
+func attr(attrs []html.Attribute, key string) string {
+	for _, a := range attrs {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// isNil reads xsi:nil under any prefix.
+func isNil(attrs []html.Attribute) bool {
+	for _, a := range attrs {
+		if a.Key == "nil" || strings.HasSuffix(a.Key, ":nil") {
+			v := strings.TrimSpace(a.Val)
+			return v == "true" || v == "1"
+		}
+	}
+	return false
+}
+
+func appendCapped(sb *strings.Builder, s string) {
+	// Room for whitespace that collapseSpace removes later.
+	if room := 2*maxDisplayBytes - sb.Len(); room > 0 {
+		if len(s) > room {
+			s = s[:room]
+		}
+		sb.WriteString(s)
+	}
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// trimSpan narrows [start, end) of text to exclude surrounding whitespace
+// and clamps it to the text.
+func trimSpan(text string, start, end int) (int, int) {
+	start = min(max(start, 0), len(text))
+	end = min(max(end, start), len(text))
+	for start < end && isSpace(text[start]) {
+		start++
+	}
+	for end > start && isSpace(text[end-1]) {
+		end--
+	}
+	return start, end
+}
+
+// collapseSpace trims s and replaces each whitespace run, including
+// non-breaking spaces, with one space.
+func collapseSpace(s string) string {
+	fields := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\u00a0'
+	})
+	return strings.Join(fields, " ")
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

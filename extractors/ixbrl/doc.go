@@ -1,0 +1,43 @@
+// Package ixbrl reads inline XBRL 1.1 facts (ix:nonFraction and
+// ix:nonNumeric) into schemas.Fact values, and converts printed numbers to
+// exact decimals.
+//
+// # Design
+//
+// ixbrl does not tokenize. An HTML parser (extractors/html) feeds a
+// Builder the start tags, end tags and character data it reads, together
+// with byte offsets in the source and in its parsed text. This keeps one
+// pass over the document and lets the facts point into the parser's text
+// without ixbrl importing the parser.
+//
+// # What a fact holds
+//
+//   - Concept, ID, ContextRef, UnitRef and Decimals as written.
+//   - The context's period (Instant, or PeriodStart and PeriodEnd) and its
+//     dimensions from xbrldi:explicitMember and xbrldi:typedMember in the
+//     segment or scenario.
+//   - Unit: the measures without their prefix, "USD", "shares", or
+//     numerator/denominator for xbrli:divide, such as "USD/shares".
+//   - Display: the printed text, whitespace collapsed, at most 4096 bytes.
+//     For ix:nonNumeric it includes the ix:continuation chain named by
+//     continuedAt.
+//   - Value, for ix:nonFraction: the printed number read through its
+//     format, times 10^scale, with the sign="-" applied, as an exact decimal
+//     string ("391035000000", "-0.57"). Empty for xsi:nil facts, for text
+//     facts and when the number cannot be read, which adds a warning.
+//   - Start and End: the printed value in the parser's text; equal for
+//     hidden facts in ix:header.
+//   - SourceOffset: the byte offset of the fact's start tag.
+//
+// # Formats
+//
+// Transform implements ixt num-dot-decimal, num-comma-decimal (and their
+// TR1 names numdotdecimal, numcommadecimal), numspacedot, numspacecomma,
+// fixed-zero, zerodash, num-unit-decimal and ixt-sec numwordsen. Other
+// formats fail with ErrUnsupportedFormat.
+//
+// # Imports
+//
+// ixbrl imports schemas and golang.org/x/net/html (for its Attribute type)
+// only.
+package ixbrl

@@ -1,0 +1,37 @@
+// Package passes turns a parsed document into a schemas.Result: it selects
+// the sections and chunks of text that matter for each kind of item (risk
+// factors, reported figures, guidance), asks a Provider for candidates in
+// those chunks, verifies every candidate's quote against Document.Text, and
+// scores, deduplicates and cross-checks what survives.
+//
+// # Passes
+//
+// Each kind runs two passes over the same chunks. The primary pass asks the
+// provider for candidates; the recall pass sends the quotes already found and
+// asks for items that the primary pass missed. The two lists are merged by
+// item ID, so an item found twice is kept once.
+//
+// # Citations
+//
+// A candidate survives only when its quote occurs in Document.Text, byte for
+// byte or after normalising whitespace, quote marks, dashes and ligatures.
+// The occurrence inside the candidate's chunk and nearest to the provider's
+// offset hint wins. Candidates whose quote is not found are counted in
+// Stats.Rejected and never emitted.
+//
+// # Cross-checks
+//
+// A figure found in text or a table is compared with the document's inline
+// XBRL facts for the same metric and period: agree, disagree (needs_review)
+// or no_fact. Figures taken from XBRL facts are not_applicable.
+//
+// # Imports
+//
+// passes imports schemas and extractors/sections. Providers import passes
+// for the request and candidate types; passes imports no provider.
+//
+// # Logs
+//
+// Run logs at debug level with the keys doc_id, pass, kind, chunks and
+// candidates, and warns with err when a candidate is dropped as malformed.
+package passes

@@ -1,0 +1,117 @@
+package passes
+
+import (
+	"math/big"
+	"strings"
+
+	"github.com/finx-dev/finx/schemas"
+)
+
+// factChecker compares figures found in text with the document's XBRL facts
+// that have no dimensions.
+type factChecker struct {
+	byMetric map[string][]schemas.Fact
+}
+
+func newFactChecker(facts []schemas.Fact) *factChecker {
+	c := &factChecker{byMetric: map[string][]schemas.Fact{}}
+	for _, f := range facts {
+		if !f.Numeric || f.Nil || len(f.Dimensions) > 0 || f.Value == "" {
+			continue
+		}
+		if m := MetricForConcept(f.Concept); m != "" {
+			c.byMetric[m] = append(c.byMetric[m], f)
+		}
+	}
+	return c
+}
+
+// check returns agree, disagree or no_fact for m. A figure without a period
+// agrees with a fact of the same metric and value, and then takes the fact's
+// period.
+func (c *factChecker) check(m *schemas.Metric) string {
+	facts := c.byMetric[m.Metric]
+	if len(facts) == 0 {
+		return "no_fact"
+	}
+	val, ok := new(big.Rat).SetString(m.Value)
+	if !ok {
+		return "no_fact"
+	}
+	tol := tolerance(m.Display, m.Scale)
+	if m.PeriodType == "unknown" {
+		for _, f := range facts {
+			if withinTolerance(val, f.Value, tol) {
+				setPeriod(m, f)
+				return "agree"
+			}
+		}
+		return "no_fact"
+	}
+	found := false
+	for _, f := range facts {
+		if !samePeriod(m, f) {
+			continue
+		}
+		found = true
+		if withinTolerance(val, f.Value, tol) {
+			return "agree"
+		}
+	}
+	if found {
+		return "disagree"
+	}
+	return "no_fact"
+}
+
+func samePeriod(m *schemas.Metric, f schemas.Fact) bool {
+	if m.PeriodType == "instant" {
+		return f.Instant != "" && f.Instant == m.PeriodEnd
+	}
+	if f.Instant != "" || f.PeriodEnd != m.PeriodEnd {
+		return false
+	}
+	// A figure from a table header knows only its end date.
+	return m.PeriodStart == "" || f.PeriodStart == m.PeriodStart
+}
+
+func setPeriod(m *schemas.Metric, f schemas.Fact) {
+	if f.Instant != "" {
+		m.PeriodType, m.PeriodStart, m.PeriodEnd = "instant", "", f.Instant
+		return
+	}
+	m.PeriodType, m.PeriodStart, m.PeriodEnd = "duration", f.PeriodStart, f.PeriodEnd
+}
+
+// tolerance is half a unit of the last printed digit: 0.05 million for
+// "44.2" at scale 6, because printed figures are rounded.
+func tolerance(display string, scale int) *big.Rat {
+	decimals := 0
+	if i := strings.LastIndexByte(display, '.'); i >= 0 {
+		for _, ch := range display[i+1:] {
+			if ch < '0' || ch > '9' {
+				break
+			}
+			decimals++
+		}
+	}
+	exp := scale - decimals
+	unit := new(big.Rat).SetInt64(1)
+	ten := new(big.Rat).SetInt64(10)
+	for ; exp > 0; exp-- {
+		unit.Mul(unit, ten)
+	}
+	for ; exp < 0; exp++ {
+		unit.Quo(unit, ten)
+	}
+	return unit.Quo(unit, new(big.Rat).SetInt64(2))
+}
+
+func withinTolerance(val *big.Rat, factValue string, tol *big.Rat) bool {
+	fv, ok := new(big.Rat).SetString(factValue)
+	if !ok {
+		return false
+	}
+	d := new(big.Rat).Sub(val, fv)
+	return d.Abs(d).Cmp(tol) <= 0
+}

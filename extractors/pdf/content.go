@@ -1,0 +1,274 @@
+package pdf
+
+import (
+	"errors"
+	"math"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// glyph is one character code drawn on a page, in page space (points, origin
+// at the bottom left).
+type glyph struct {
+	x, y float64 // baseline origin
+	w    float64 // advance width, without word spacing
+	size float64 // effective font size
+	s    string
+	bold bool
+}
+
+// matrix is a PDF transformation matrix [a b c d e f]; a point maps as
+// [x y 1] × [[a b 0] [c d 0] [e f 1]].
+type matrix [6]float64
+
+var identity = matrix{1, 0, 0, 1, 0, 0}
+
+// mul returns m × n: apply m, then n.
+func (m matrix) mul(n matrix) matrix {
+	return matrix{
+		m[0]*n[0] + m[1]*n[2],
+		m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2],
+		m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4],
+		m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+type graphicsState struct {
+	ctm    matrix
+	tc, tw float64
+	th     float64 // horizontal scaling, 1 = 100%
+	tl     float64
+	tfs    float64
+	trise  float64
+	tr     int
+	font   *font
+}
+
+const (
+	// maxGlyphsPerPage stops a page whose content draws more glyphs than any
+	// real page (a dense 10-K table page holds about 10,000).
+	maxGlyphsPerPage = 500_000
+	// maxFormDepth bounds nested form XObjects, which may also refer to
+	// themselves.
+	maxFormDepth = 8
+	// maxStateDepth bounds q/Q nesting.
+	maxStateDepth = 256
+	// checkEvery is how many operators run between checks for a stop
+	// request.
+	checkEvery = 512
+)
+
+var (
+	errStopped      = errors.New("parse stopped")
+	errTooManyGlyph = errors.New("page draws more than 500000 glyphs")
+)
+
+// interpreter runs one page's content streams and collects its glyphs.
+type interpreter struct {
+	stop    func() bool
+	glyphs  []glyph
+	ops     int
+	formUse int
+}
+
+// scope is a resource dictionary with its parsed fonts.
+type scope struct {
+	resources pdf.Value
+	fonts     map[string]*font
+}
+
+func (s *scope) font(name string) *font {
+	if f, ok := s.fonts[name]; ok {
+		return f
+	}
+	fetch := func() pdf.Value { return s.resources.Key("Font").Key(name) }
+	v := fetch()
+	var f *font
+	if v.Kind() == pdf.Dict {
+		f = loadFont(v, fetch)
+	}
+	s.fonts[name] = f
+	return f
+}
+
+// run interprets a content stream (or array of streams) under the given
+// resources and initial CTM. Panics from the library propagate to the page
+// reader, which turns them into warnings.
+func (in *interpreter) run(strm pdf.Value, sc *scope, ctm matrix, depth int) {
+	g := graphicsState{ctm: ctm, th: 1}
+	var stack []graphicsState
+	var tm, tlm matrix
+
+	show := func(raw string) {
+		f := g.font
+		if f == nil {
+			return
+		}
+		for len(raw) > 0 {
+			n := f.nextCode(raw)
+			code := raw[:n]
+			raw = raw[n:]
+			w0 := f.width(code) / 1000
+			m := tm.mul(g.ctm)
+			trm := matrix{g.tfs * g.th, 0, 0, g.tfs, 0, g.trise}.mul(m)
+			hscale := math.Hypot(m[0], m[1])
+			if s := f.text(code); s != "" {
+				in.glyphs = append(in.glyphs, glyph{
+					x:    trm[4],
+					y:    trm[5],
+					w:    (w0*g.tfs + g.tc) * g.th * hscale,
+					size: g.tfs * math.Hypot(m[2], m[3]),
+					s:    s,
+					bold: f.bold || g.tr == 2,
+				})
+				if len(in.glyphs) > maxGlyphsPerPage {
+					panic(errTooManyGlyph)
+				}
+			}
+			tx := w0*g.tfs + g.tc
+			if n == 1 && code[0] == ' ' {
+				tx += g.tw
+			}
+			tm = matrix{1, 0, 0, 1, tx * g.th, 0}.mul(tm)
+		}
+	}
+	nextLine := func(tx, ty float64) {
+		tlm = matrix{1, 0, 0, 1, tx, ty}.mul(tlm)
+		tm = tlm
+	}
+
+	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
+		in.ops++
+		if in.ops%checkEvery == 0 && in.stop() {
+			panic(errStopped)
+		}
+		args := popArgs(stk)
+		num := func(i int) float64 {
+			if i < len(args) {
+				return args[i].Float64()
+			}
+			return 0
+		}
+		switch op {
+		case "q":
+			if len(stack) < maxStateDepth {
+				stack = append(stack, g)
+			}
+		case "Q":
+			if len(stack) > 0 {
+				g = stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+			}
+		case "cm":
+			if len(args) == 6 {
+				g.ctm = matrixOf(args).mul(g.ctm)
+			}
+		case "BT":
+			tm, tlm = identity, identity
+		case "Tc":
+			g.tc = num(0)
+		case "Tw":
+			g.tw = num(0)
+		case "Tz":
+			g.th = num(0) / 100
+		case "TL":
+			g.tl = num(0)
+		case "Tr":
+			g.tr = int(num(0))
+		case "Ts":
+			g.trise = num(0)
+		case "Tf":
+			if len(args) == 2 {
+				g.font = sc.font(args[0].Name())
+				g.tfs = args[1].Float64()
+			}
+		case "Td":
+			nextLine(num(0), num(1))
+		case "TD":
+			g.tl = -num(1)
+			nextLine(num(0), num(1))
+		case "Tm":
+			if len(args) == 6 {
+				tm = matrixOf(args)
+				tlm = tm
+			}
+		case "T*":
+			nextLine(0, -g.tl)
+		case "Tj":
+			if len(args) == 1 {
+				show(args[0].RawString())
+			}
+		case "'":
+			nextLine(0, -g.tl)
+			if len(args) == 1 {
+				show(args[0].RawString())
+			}
+		case "\"":
+			if len(args) == 3 {
+				g.tw, g.tc = num(0), num(1)
+				nextLine(0, -g.tl)
+				show(args[2].RawString())
+			}
+		case "TJ":
+			if len(args) != 1 {
+				return
+			}
+			arr := args[0]
+			for i := 0; i < arr.Len(); i++ {
+				x := arr.Index(i)
+				if x.Kind() == pdf.String {
+					show(x.RawString())
+					continue
+				}
+				tx := -x.Float64() / 1000 * g.tfs * g.th
+				tm = matrix{1, 0, 0, 1, tx, 0}.mul(tm)
+			}
+		case "Do":
+			if len(args) == 1 {
+				in.form(sc, args[0].Name(), g.ctm, depth)
+			}
+		}
+	})
+}
+
+// form runs a form XObject, which draws its own content stream with its own
+// resources (or the caller's when it has none).
+func (in *interpreter) form(sc *scope, name string, ctm matrix, depth int) {
+	if depth >= maxFormDepth {
+		return
+	}
+	x := sc.resources.Key("XObject").Key(name)
+	if x.Kind() != pdf.Stream || x.Key("Subtype").Name() != "Form" {
+		return
+	}
+	m := identity
+	if a := x.Key("Matrix"); a.Kind() == pdf.Array && a.Len() == 6 {
+		for i := range 6 {
+			m[i] = a.Index(i).Float64()
+		}
+	}
+	inner := sc
+	if r := x.Key("Resources"); r.Kind() == pdf.Dict {
+		inner = &scope{resources: r, fonts: make(map[string]*font)}
+	}
+	in.run(x, inner, m.mul(ctm), depth+1)
+}
+
+func popArgs(stk *pdf.Stack) []pdf.Value {
+	n := stk.Len()
+	args := make([]pdf.Value, n)
+	for i := n - 1; i >= 0; i-- {
+		args[i] = stk.Pop()
+	}
+	return args
+}
+
+func matrixOf(args []pdf.Value) matrix {
+	var m matrix
+	for i := range 6 {
+		m[i] = args[i].Float64()
+	}
+	return m
+}

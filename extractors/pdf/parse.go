@@ -1,0 +1,257 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+
+	"github.com/finx-dev/finx/schemas"
+	"github.com/ledongthuc/pdf"
+)
+
+// maxTreeDepth bounds the page tree and /Parent chains, which a malformed
+// file may make circular.
+const maxTreeDepth = 64
+
+// Parse extracts the text of a PDF file page by page. name is used in errors
+// and as Document.SourcePath. Every error is an *Error; a page that cannot be
+// read adds a warning to Document.Warnings instead.
+func Parse(ctx context.Context, name string, data []byte, cfg Config) (*schemas.Document, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, &Error{File: name, Code: ReasonInvalidConfig, Err: err}
+	}
+	cfg = cfg.withDefaults()
+	src, reason, err := precheck(data)
+	if err != nil {
+		return nil, &Error{File: name, Code: reason, Err: err}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError(name, 0, err)
+	}
+	var stopped atomic.Bool
+	type result struct {
+		doc *schemas.Document
+		err error
+	}
+	done := make(chan result, 1)
+	p := &parser{name: name, maxPages: cfg.MaxPages, stop: stopped.Load}
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- result{err: p.panicError(v)}
+			}
+		}()
+		doc, err := p.parse(src)
+		done <- result{doc, err}
+	}()
+
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		fillFiling(r.doc, name, data)
+		return r.doc, nil
+	case <-ctx.Done():
+		// The goroutine sees the flag at its next operator check and exits;
+		// a library call that never returns keeps it alive until then.
+		stopped.Store(true)
+		return nil, ctxError(name, int(p.page.Load()), ctx.Err())
+	}
+}
+
+func ctxError(name string, page int, err error) *Error {
+	code := ReasonParseTimeout
+	if errors.Is(err, context.Canceled) {
+		code = ReasonCanceled
+	}
+	return &Error{File: name, Code: code, Page: page, Err: err}
+}
+
+func fillFiling(doc *schemas.Document, name string, data []byte) {
+	sum := sha256.Sum256(data)
+	doc.DocID = hex.EncodeToString(sum[:])
+	doc.SourcePath = name
+	doc.MediaType = schemas.MediaPDF
+	doc.Size = int64(len(data))
+}
+
+type parser struct {
+	name     string
+	maxPages int
+	stop     func() bool
+	// page is the 1-based page being read, for errors raised on timeout.
+	page atomic.Int64
+}
+
+// panicError turns a panic that escaped the library into an *Error. The
+// library raises malformed-input errors by panicking with an error or a
+// string, which means a corrupt file; a runtime error (nil dereference,
+// index out of range) is a library bug and reported as parse_panic.
+func (p *parser) panicError(v any) *Error {
+	page := int(p.page.Load())
+	if v == errStopped {
+		return &Error{File: p.name, Code: ReasonParseTimeout, Page: page, Err: errStopped}
+	}
+	if re, ok := v.(runtime.Error); ok {
+		return &Error{File: p.name, Code: ReasonParsePanic, Page: page, Err: fmt.Errorf("%w\n%s", re, firstFrames(debug.Stack()))}
+	}
+	if err, ok := v.(error); ok {
+		return &Error{File: p.name, Code: ReasonCorruptPDF, Page: page, Err: err}
+	}
+	return &Error{File: p.name, Code: ReasonCorruptPDF, Page: page, Err: fmt.Errorf("%v", v)}
+}
+
+func (p *parser) parse(src []byte) (*schemas.Document, error) {
+	r, err := pdf.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		return nil, &Error{File: p.name, Code: classifyOpenError(err), Err: err}
+	}
+	root := r.Trailer().Key("Root")
+	pagesRoot := root.Key("Pages")
+	if pagesRoot.Kind() != pdf.Dict {
+		return nil, &Error{File: p.name, Code: ReasonCorruptPDF, Err: errors.New("the document catalog has no page tree")}
+	}
+	pages, more := p.collectPages(pagesRoot)
+
+	doc := &schemas.Document{}
+	var text strings.Builder
+	for i, pv := range pages {
+		number := i + 1
+		p.page.Store(int64(number))
+		if p.stop() {
+			panic(errStopped)
+		}
+		if i > 0 {
+			text.WriteByte('\f')
+		}
+		pageText, warn := p.readPage(pv, number)
+		if warn != "" {
+			doc.Warnings = append(doc.Warnings, warn)
+		}
+		start := text.Len()
+		text.WriteString(pageText)
+		hasText := strings.TrimSpace(pageText) != ""
+		if hasText {
+			doc.PagesWithText++
+		} else if warn == "" {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d has no text layer", number))
+		}
+		doc.Pages = append(doc.Pages, schemas.Page{Number: number, Start: start, End: text.Len(), HasText: hasText})
+	}
+	p.page.Store(0)
+	if more {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("pages after page %d were not read (MaxPages)", p.maxPages))
+	}
+	if len(pages) == 0 {
+		doc.Warnings = append(doc.Warnings, "the page tree has no pages")
+	}
+	doc.Text = text.String()
+	return doc, nil
+}
+
+// readPage returns the page's text and, when its content could not be read
+// to the end, a warning; the text drawn before the failure is kept.
+func (p *parser) readPage(pv pdf.Value, number int) (text, warning string) {
+	in := &interpreter{stop: p.stop}
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == errStopped {
+			panic(v)
+		}
+		text = layoutPage(in.glyphs)
+		warning = fmt.Sprintf("page %d: content could not be read: %v", number, v)
+	}()
+	contents := pv.Key("Contents")
+	if contents.Kind() != pdf.Stream && contents.Kind() != pdf.Array {
+		return "", ""
+	}
+	sc := &scope{resources: inherited(pv, "Resources"), fonts: make(map[string]*font)}
+	in.run(contents, sc, identity, 0)
+	return layoutPage(in.glyphs), ""
+}
+
+// collectPages walks the page tree in order and returns up to maxPages page
+// dictionaries, and whether more pages were left out.
+func (p *parser) collectPages(root pdf.Value) ([]pdf.Value, bool) {
+	var pages []pdf.Value
+	visited := 0
+	more := false
+	var walk func(node pdf.Value, depth int)
+	walk = func(node pdf.Value, depth int) {
+		visited++
+		if depth > maxTreeDepth || visited > 4*p.maxPages+1000 {
+			return
+		}
+		kids := node.Key("Kids")
+		if node.Key("Type").Name() == "Pages" || kids.Kind() == pdf.Array {
+			for i := 0; i < kids.Len(); i++ {
+				if len(pages) >= p.maxPages {
+					more = true
+					return
+				}
+				walk(kids.Index(i), depth+1)
+			}
+			return
+		}
+		if node.Kind() == pdf.Dict {
+			pages = append(pages, node)
+		}
+	}
+	walk(root, 0)
+	return pages, more
+}
+
+// inherited looks a key up on the page and then its ancestors (ISO 32000-1
+// 7.7.3.4), following at most maxTreeDepth /Parent links.
+func inherited(v pdf.Value, key string) pdf.Value {
+	for range maxTreeDepth {
+		if v.IsNull() {
+			break
+		}
+		if r := v.Key(key); !r.IsNull() {
+			return r
+		}
+		v = v.Key("Parent")
+	}
+	return pdf.Value{}
+}
+
+// classifyOpenError maps the library's open errors, which are plain
+// strings, to a Reason.
+func classifyOpenError(err error) string {
+	msg := strings.ToLower(err.Error())
+	switch {
+	case errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(msg, "encrypt") || strings.Contains(msg, "password"):
+		return ReasonEncryptedPDF
+	case strings.Contains(msg, "xref") || strings.Contains(msg, "cross-reference") ||
+		strings.Contains(msg, "trailer") || strings.Contains(msg, "%%eof") ||
+		strings.Contains(msg, "unexpected eof") || strings.Contains(msg, "reading at offset"):
+		return ReasonTruncatedPDF
+	default:
+		return ReasonCorruptPDF
+	}
+}
+
+// firstFrames keeps the top of a goroutine stack for a panic error.
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	return strings.Join(lines[:min(len(lines), 16)], "\n")
+}
+
+func openReader(src []byte) (*pdf.Reader, error) {
+	return pdf.NewReader(bytes.NewReader(src), int64(len(src)))
+}

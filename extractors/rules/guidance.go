@@ -1,0 +1,416 @@
+package rules
+
+import (
+	"math/big"
+	"regexp"
+	"strings"
+
+	"github.com/finx-dev/finx/extractors/passes"
+)
+
+// Building blocks of guidance values: "$10.95 billion", "67", "35 percent",
+// "14.7%", "$(0.04)", "cents per share".
+const (
+	valuePat = `\$?\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?`
+	unitPat  = `(?:\s?(?:billion|million|thousand|percent|%|cents?(?: per (?:diluted )?share)?|per (?:diluted )?share|percentage points?|bps|basis points))?`
+)
+
+var (
+	forwardRe = regexp.MustCompile(`(?i)\b(expects?|expected|expecting|outlook|guidance|forecast(?:s|ing)?|reiterat(?:es|ed|ing)|raises|raised|raising|now expects|continues to expect|anticipates?|projects?|plans to|initiat(?:es|ing))\b`)
+	// amountRe finds a range ("$850-950 million", "67 to 71 cents per
+	// share") or a point ("approximately $1.1 million", "9 percent").
+	amountRe = regexp.MustCompile(`(?i)(` + valuePat + unitPat + `)(?:\s*(?:to|-|–|—|and)\s*(` + valuePat + unitPat + `))?`)
+	priorRe  = regexp.MustCompile(`(?i)^[\s,;]*\(?previously\s+(?:guided\s+)?(?:to\s+)?(` + valuePat + unitPat + `)(?:\s*(?:to|-|–)\s*(` + valuePat + unitPat + `))?\)?`)
+	periodRe = regexp.MustCompile(`(?i)\b(?:full[- ]year\s+(?:fiscal\s+)?(?:fy\s?)?'?\d{2,4}|fiscal(?:\s+year)?\s+'?\d{2,4}|fy\s?'?\d{2,4}|(?:first|second|third|fourth)[- ]quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:fy\s?)?'?\d{2,4})?|q[1-4]\s+(?:fiscal\s+)?(?:fy\s?)?'?\d{2,4}|fiscal\s+q[1-4]|(?:full|fiscal)\s+year|(?:first|second|third|fourth)\s+fiscal\s+quarter|(?:first|second|third|fourth)\s+quarter)\b`)
+	yearRe   = regexp.MustCompile(`^(19|20)\d\d$`)
+	// reportedRe marks a sentence about past results, which the recall pass
+	// does not read as guidance.
+	reportedRe = regexp.MustCompile(`(?i)\b(was|were|increased|decreased|grew|declined|reported|compared|rose|fell|ended)\b`)
+)
+
+// guidanceMetricRules map the words next to a value to a metric key.
+var guidanceMetricRules = []keywordRule{
+	rule(`(adjusted|non-gaap|core)[a-z ]{0,30}(eps|earnings per share)`, "adjusted_eps"),
+	rule(`\beps\b|earnings per share|per share`, "eps"),
+	rule(`free cash flow`, "free_cash_flow"),
+	rule(`operating cash flow|cash flow from operations`, "operating_cash_flow"),
+	rule(`operating margin`, "operating_margin"),
+	rule(`gross margin`, "gross_margin"),
+	rule(`tax rate`, "tax_rate"),
+	rule(`capital expenditures|capex`, "capex"),
+	rule(`operating expenses|opex`, "operating_expenses"),
+	rule(`other income`, "other_income"),
+	rule(`share repurchases?|buyback`, "share_repurchases"),
+	rule(`cash returns|returns? to shareholders`, "shareholder_returns"),
+	rule(`depreciation`, "depreciation_amortization"),
+	rule(`comparable sales|same.store`, "comparable_sales"),
+	rule(`net sales|revenues?|sales`, "revenue"),
+	rule(`ebitda`, "adjusted_ebitda"),
+	rule(`\bebit\b`, "ebit"),
+	rule(`net income|earnings`, "net_income"),
+}
+
+// findGuidance returns guidance candidates. The primary pass reads every
+// sentence of outlook sections, forward-looking sentences elsewhere and
+// outlook tables; the recall pass reads the sentences that follow a
+// forward-looking one, such as the items of a list that "the Company
+// expects:" opens.
+func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCandidate {
+	var out []passes.GuidanceCandidate
+	for ci, c := range req.Chunks {
+		inOutlook := c.Section == "outlook"
+		if req.Pass == passes.PassPrimary && inOutlook {
+			out = append(out, tableGuidance(ci, c)...)
+		}
+		prevForward := false
+		for _, s := range sentences(c.Text) {
+			forward := forwardRe.MatchString(s.text)
+			follows := prevForward
+			prevForward = forward
+			if req.Pass == passes.PassPrimary && !forward && !inOutlook {
+				continue
+			}
+			if req.Pass == passes.PassRecall && (forward || inOutlook || !follows || reportedRe.MatchString(s.text)) {
+				continue
+			}
+			conf := 0.75
+			if !forward {
+				conf = 0.6
+			}
+			for _, g := range sentenceGuidance(ci, c, s, conf) {
+				if !known[collapse(g.Quote)] {
+					out = append(out, g)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// span is a sentence of a chunk; start is its byte offset in the chunk.
+type span struct {
+	start int
+	text  string
+}
+
+// sentenceBreakRe also breaks after a short line without final punctuation
+// that the next line does not continue, which is a heading such as
+// "Fiscal 2027 Outlook".
+var sentenceBreakRe = regexp.MustCompile(`[.;!?][”"]?\s+[A-Z•“(]|[.;:]\s*\n|\n\s*[•●▪*]\s*|\n\s*\n|:\s*\n|(?m)^[A-Z][^\n.;:]{0,50}[A-Za-z]\n`)
+
+// sentences splits text at sentence ends, bullets and blank lines. Decimal
+// points do not split because a break needs whitespace after the period.
+func sentences(text string) []span {
+	var out []span
+	start := 0
+	for _, loc := range sentenceBreakRe.FindAllStringIndex(text, -1) {
+		if c := text[loc[0]]; c >= 'A' && c <= 'Z' {
+			// A heading line: it is a sentence of its own.
+			if loc[0] > start {
+				out = append(out, span{start: start, text: text[start:loc[0]]})
+			}
+			out = append(out, span{start: loc[0], text: text[loc[0] : loc[1]-1]})
+			start = loc[1]
+			continue
+		}
+		if loc[0] < start {
+			continue
+		}
+		end := loc[0] + 1
+		if end > start {
+			out = append(out, span{start: start, text: text[start:end]})
+		}
+		start = end
+		// Skip the whitespace and bullet that opened the next sentence.
+		for start < loc[1] && (strings.ContainsRune(" \t\n\f•●▪*", rune(text[start])) || text[start] >= 0x80) {
+			if text[start] >= 0x80 {
+				break
+			}
+			start++
+		}
+	}
+	if start < len(text) {
+		out = append(out, span{start: start, text: text[start:]})
+	}
+	return out
+}
+
+// sentenceGuidance returns one candidate per range or point in the
+// sentence. Each quote runs from the end of the previous value (or the
+// sentence start) to the end of the value's clause, so that a sentence with
+// two targets gives two quotes.
+func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.GuidanceCandidate {
+	var out []passes.GuidanceCandidate
+	matches := amountRe.FindAllStringSubmatchIndex(s.text, -1)
+	prevEnd := 0
+	for _, m := range matches {
+		if m[0] < prevEnd {
+			continue
+		}
+		lowText := s.text[m[2]:m[3]]
+		highText := lowText
+		if m[4] >= 0 {
+			highText = s.text[m[4]:m[5]]
+		}
+		low, lowUnit, ok1 := parseAmount(lowText)
+		high, highUnit, ok2 := parseAmount(highText)
+		if !ok1 || !ok2 {
+			continue
+		}
+		if lowUnit.kind == "" {
+			lowUnit = highUnit
+		}
+		if highUnit.kind == "" || (!strings.Contains(lowText, "$") && !strings.Contains(highText, "$") && highUnit.kind == "usd") {
+			// A bare number ("2023", "25-30 stores") is not a target.
+			continue
+		}
+		clauseEnd := clauseEnd(s.text, m[1])
+		// "(previously 6 percent)" right after the clause holds the prior
+		// target; its numbers belong to this item.
+		priorAt := clauseEnd
+		prior := priorRe.FindStringSubmatchIndex(s.text[priorAt:])
+		if prior != nil {
+			clauseEnd = priorAt + prior[1]
+		}
+		qStart := clauseStart(s.text, prevEnd, m[0])
+		quote := strings.TrimSpace(s.text[qStart:clauseEnd])
+		quote = strings.TrimRight(quote, ",;: ")
+		prevEnd = clauseEnd
+
+		ctx := strings.ToLower(s.text[qStart:clauseEnd])
+		before := strings.ToLower(s.text[qStart:m[0]])
+		after := strings.ToLower(s.text[m[1]:priorAt])
+		g := passes.GuidanceCandidate{
+			Hint:       passes.Hint{Chunk: ci, Offset: c.Offset + s.start + qStart},
+			Quote:      quote,
+			Metric:     guidanceMetric(before, after, highUnit),
+			Label:      strings.TrimSpace(quote),
+			Period:     guidancePeriod(s.text, c.Text[:s.start]),
+			Low:        low,
+			High:       high,
+			Scale:      highUnit.scale,
+			Unit:       highUnit.unit,
+			Currency:   highUnit.currency,
+			Basis:      basis(ctx + " " + strings.ToLower(s.text)),
+			Direction:  direction(strings.ToLower(s.text)),
+			Confidence: conf,
+		}
+		if highUnit.kind == "percent" && strings.Contains(after, "growth") {
+			g.Metric += "_growth"
+		}
+		if (g.Metric == "eps" || g.Metric == "adjusted_eps") && highUnit.kind == "usd" && highUnit.scale == 0 {
+			// "$4.10 to $4.20" of EPS is per share.
+			g.Unit = "USD/shares"
+		}
+		if prior != nil {
+			pl, _, ok := parseAmount(s.text[priorAt+prior[2] : priorAt+prior[3]])
+			ph := pl
+			if prior[4] >= 0 {
+				ph, _, _ = parseAmount(s.text[priorAt+prior[4] : priorAt+prior[5]])
+			}
+			if ok && ph != "" {
+				g.PriorLow, g.PriorHigh = pl, ph
+				g.Direction = compareDirection(low, high, pl, ph, g.Direction)
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// amountUnit is what the words after a number make of it.
+type amountUnit struct {
+	kind     string // usd, per_share, cents, percent, or "" when unknown
+	scale    int
+	unit     string
+	currency string
+}
+
+// parseAmount reads one value with its unit words.
+func parseAmount(s string) (string, amountUnit, bool) {
+	s = strings.TrimSpace(s)
+	lower := strings.ToLower(s)
+	numEnd := strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '$' || r == '(' || r == ')' || r == ',' || r == '.' || r == ' ' || r == '-' || (r >= '0' && r <= '9'))
+	})
+	num := s
+	if numEnd >= 0 {
+		num = s[:numEnd]
+	}
+	num = strings.TrimSpace(num)
+	n, ok := parseNumber(strings.Replace(num, "$", "", 1))
+	if !ok {
+		return "", amountUnit{}, false
+	}
+	var u amountUnit
+	switch {
+	case strings.Contains(lower, "per share") || strings.Contains(lower, "per diluted share"):
+		u = amountUnit{kind: "per_share", unit: "USD/shares", currency: "USD"}
+	case strings.Contains(lower, "percentage point"):
+		u = amountUnit{kind: "percent", unit: "percentage_points"}
+	case strings.Contains(lower, "bps") || strings.Contains(lower, "basis point"):
+		u = amountUnit{kind: "percent", scale: -2, unit: "percent"}
+	case strings.Contains(lower, "percent") || strings.Contains(lower, "%"):
+		u = amountUnit{kind: "percent", unit: "percent"}
+	case strings.Contains(lower, "cent"):
+		u = amountUnit{kind: "cents", scale: -2, unit: "USD/shares", currency: "USD"}
+	case strings.Contains(lower, "billion"):
+		u = amountUnit{kind: "usd", scale: 9, unit: "USD", currency: "USD"}
+	case strings.Contains(lower, "million"):
+		u = amountUnit{kind: "usd", scale: 6, unit: "USD", currency: "USD"}
+	case strings.Contains(lower, "thousand"):
+		u = amountUnit{kind: "usd", scale: 3, unit: "USD", currency: "USD"}
+	case strings.Contains(s, "$"):
+		u = amountUnit{kind: "usd", unit: "USD", currency: "USD"}
+	}
+	if u.kind == "" && yearRe.MatchString(n.Digits) {
+		return "", amountUnit{}, false
+	}
+	return n.Digits, u, true
+}
+
+// clauseEnd returns the end of the clause holding a value that ends at
+// from: the next comma, semicolon or sentence end, or the sentence end.
+func clauseEnd(s string, from int) int {
+	for i := from; i < len(s); i++ {
+		switch s[i] {
+		case ',', ';':
+			return i
+		case '(':
+			return i
+		case ' ':
+			if strings.HasPrefix(s[i:], " and ") {
+				return i
+			}
+		case '.':
+			if i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' {
+				return i
+			}
+		}
+	}
+	return len(s)
+}
+
+// clauseStart returns where the quote of a value at valueStart begins: just
+// after the previous value's clause, skipping ", and " and whitespace.
+func clauseStart(s string, prevEnd, valueStart int) int {
+	i := prevEnd
+	for i < valueStart {
+		rest := s[i:valueStart]
+		t := strings.TrimLeft(rest, " \t\n,;()")
+		t = strings.TrimPrefix(t, "and ")
+		if len(t) == len(rest) {
+			break
+		}
+		i = valueStart - len(t)
+	}
+	return i
+}
+
+func guidanceMetric(before, after string, u amountUnit) string {
+	// Words right after the value name it in "8 percent organic revenue
+	// growth"; otherwise the nearest words before it do.
+	head := after
+	if i := strings.Index(head, " and "); i >= 0 {
+		head = head[:i]
+	}
+	if len(head) > 60 {
+		head = head[:60]
+	}
+	if u.kind == "percent" || u.kind == "usd" {
+		for _, r := range guidanceMetricRules {
+			if loc := r.re.FindStringIndex(head); loc != nil && loc[0] <= 25 && !strings.HasPrefix(strings.TrimSpace(head), "from") {
+				return r.value
+			}
+		}
+	}
+	if u.kind == "cents" || u.kind == "per_share" {
+		if m := firstMatch(guidanceMetricRules[:2], before+" "+head); m != "" {
+			return m
+		}
+		return "eps"
+	}
+	// The phrase that ends nearest to the value wins; on a tie the earlier
+	// rule, which is the more specific one ("adjusted diluted EPS").
+	best, bestAt := "", -1
+	for _, r := range guidanceMetricRules {
+		locs := r.re.FindAllStringIndex(before, -1)
+		if len(locs) > 0 && locs[len(locs)-1][1] > bestAt {
+			best, bestAt = r.value, locs[len(locs)-1][1]
+		}
+	}
+	if best != "" {
+		return best
+	}
+	return firstMatch(guidanceMetricRules, head)
+}
+
+func guidancePeriod(sentence, before string) string {
+	if p := periodRe.FindString(sentence); p != "" {
+		return collapse(p)
+	}
+	from := max(len(before)-1500, 0)
+	all := periodRe.FindAllString(before[from:], -1)
+	if len(all) > 0 {
+		return collapse(all[len(all)-1])
+	}
+	return ""
+}
+
+func basis(ctx string) string {
+	switch {
+	case strings.Contains(ctx, "constant currency"):
+		return "constant_currency"
+	case strings.Contains(ctx, "organic"):
+		return "organic"
+	case strings.Contains(ctx, "non-gaap") || strings.Contains(ctx, "adjusted") || strings.Contains(ctx, "core "):
+		return "non_gaap"
+	case strings.Contains(ctx, "gaap"):
+		return "gaap"
+	}
+	return "unspecified"
+}
+
+var directionRules = []keywordRule{
+	rule(`\bwithdr[ae]w`, "withdrawn"),
+	rule(`\brais(es|ed|ing)\b|\bincreas(es|ed|ing) (its |the )?(full[- ]year )?(guidance|outlook)`, "raised"),
+	rule(`\blower(s|ed|ing)\b|\breduc(es|ed|ing) (its |the )?(full[- ]year )?(guidance|outlook)|\bcut(s|ting)? (its )?(guidance|outlook)`, "lowered"),
+	rule(`\breiterat|\bmaintain|\breaffirm|\bcontinues to expect|consistent with (its )?previous`, "maintained"),
+	rule(`\binitiat|\bintroduc|\bestablish`, "initiated"),
+}
+
+func direction(sentence string) string {
+	if d := firstMatch(directionRules, sentence); d != "" {
+		return d
+	}
+	return "unspecified"
+}
+
+// compareDirection sets raised or lowered from the prior values when the
+// words did not.
+func compareDirection(low, high, priorLow, priorHigh, dir string) string {
+	if dir != "unspecified" {
+		return dir
+	}
+	mid := midpoint(low, high)
+	prior := midpoint(priorLow, priorHigh)
+	if mid == nil || prior == nil {
+		return dir
+	}
+	switch mid.Cmp(prior) {
+	case 1:
+		return "raised"
+	case -1:
+		return "lowered"
+	}
+	return "maintained"
+}
+
+func midpoint(a, b string) *big.Rat {
+	x, ok1 := new(big.Rat).SetString(a)
+	y, ok2 := new(big.Rat).SetString(b)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	return x.Add(x, y)
+}

@@ -1,0 +1,215 @@
+package rules
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/finx-dev/finx/extractors/passes"
+)
+
+// Limits of a risk heading, in bytes and words.
+const (
+	maxHeading      = 600
+	minHeadingWords = 3
+)
+
+var (
+	bulletRe = regexp.MustCompile(`^[*•●▪◦‣·-]\s*`)
+	itemRe   = regexp.MustCompile(`(?i)^(part\s+[iv]+\W*)?item\s*\d`)
+	// sentenceEndRe finds a sentence end inside a line: a period followed by
+	// a space or directly by a capital letter, which PDF text produces when
+	// it drops the space ("conditions.The Company").
+	sentenceEndRe = regexp.MustCompile(`[.!?][”"’]?(?:\s+|)[A-Z“"]`)
+	skipHeadingRe = regexp.MustCompile(`(?i)^(table of contents|risk factors|index|page \d+|\d+)$`)
+)
+
+// findRisks returns heading candidates. The primary pass takes standalone
+// heading lines; the recall pass takes the first sentences of bulleted
+// paragraphs and the sub-section titles with no sentence shape, at lower
+// confidence.
+func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate {
+	var out []passes.RiskCandidate
+	text := req.Document.Text
+	for ci, c := range req.Chunks {
+		lines := splitLines(c.Text, c.Offset)
+		width := lineWidth(lines)
+		for i, ln := range lines {
+			prevEnds := true
+			if i > 0 {
+				prevEnds = endsParagraph(lines[i-1].Text, width)
+			} else if ln.Start > 0 {
+				prevEnds = endsBefore(text, ln.Start)
+			}
+			if !prevEnds || itemRe.MatchString(ln.Text) || skipHeadingRe.MatchString(ln.Text) {
+				continue
+			}
+			var cand passes.RiskCandidate
+			var ok bool
+			if req.Pass == passes.PassPrimary {
+				cand, ok = headingLine(lines, i, width)
+			} else {
+				cand, ok = bulletHeading(lines, i)
+				if !ok {
+					cand, ok = titleLine(lines, i, width)
+				}
+			}
+			if !ok || known[collapse(cand.Quote)] {
+				continue
+			}
+			cand.Hint = passes.Hint{Chunk: ci, Offset: cand.Offset}
+			body := text[min(cand.Offset+len(cand.Quote), len(text)):min(cand.Offset+len(cand.Quote)+1500, len(text))]
+			classify(&cand, body)
+			out = append(out, cand)
+		}
+	}
+	return out
+}
+
+// lineWidth estimates the full line width of a chunk in bytes: the 90th
+// percentile of line lengths. PDF text wraps at that width, so a shorter
+// line ends a paragraph.
+func lineWidth(lines []line) int {
+	if len(lines) == 0 {
+		return 0
+	}
+	ls := make([]int, len(lines))
+	for i, l := range lines {
+		ls[i] = len(l.Text)
+	}
+	sort.Ints(ls)
+	return ls[len(ls)*9/10]
+}
+
+// endsParagraph reports whether a line ends a paragraph: it ends a
+// sentence or a heading, or it is clearly shorter than the wrap width.
+func endsParagraph(t string, width int) bool {
+	if strings.HasSuffix(t, ",") || strings.HasSuffix(t, ";") {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(t)
+	switch last {
+	case '.', ':', '!', '?', '”', '"', ')':
+		return true
+	}
+	return len(t) < width*3/4
+}
+
+// endsBefore reports whether the text before off ends a sentence, for the
+// first line of a chunk.
+func endsBefore(text string, off int) bool {
+	prev := strings.TrimRightFunc(text[:off], unicode.IsSpace)
+	if prev == "" {
+		return true
+	}
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	return strings.ContainsRune(".:!?”\")", last) || strings.HasSuffix(prev, "Risk Factors")
+}
+
+// isSentenceLike reports whether t is one sentence or one title of at least
+// minHeadingWords words that starts with a capital letter.
+func isSentenceLike(t string) bool {
+	if len(t) > maxHeading || len(strings.Fields(t)) < minHeadingWords {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	if !unicode.IsUpper(r) && r != '“' && r != '"' {
+		return false
+	}
+	body := strings.TrimRight(t, ".!?”\" ")
+	return !sentenceEndRe.MatchString(body)
+}
+
+// isBody reports whether the line after a heading starts body text: longer
+// than the heading, or a full-width wrapped line.
+func isBody(next, heading string, width int) bool {
+	r, _ := utf8.DecodeRuneInString(next)
+	if unicode.IsLower(r) {
+		return false
+	}
+	return len(next) > len(heading)*6/5 || (len(next) >= width*9/10 && len(next) > 60)
+}
+
+// headingLine takes line i as a heading when it is one sentence or title
+// that ends its paragraph and body text follows. A title without a final
+// period that another heading follows is a sub-section title, left to the
+// recall pass.
+func headingLine(lines []line, i, width int) (passes.RiskCandidate, bool) {
+	ln := lines[i]
+	if bulletRe.MatchString(ln.Text) || i+1 >= len(lines) || !isSentenceLike(ln.Text) || !endsParagraph(ln.Text, width) {
+		return passes.RiskCandidate{}, false
+	}
+	if !isBody(lines[i+1].Text, ln.Text, width) {
+		return passes.RiskCandidate{}, false
+	}
+	sentence := strings.HasSuffix(ln.Text, ".")
+	if !sentence && isSubTitle(lines, i, width) {
+		return passes.RiskCandidate{}, false
+	}
+	conf := 0.8
+	if !sentence {
+		conf = 0.65
+	}
+	return passes.RiskCandidate{Quote: ln.Text, Hint: passes.Hint{Offset: ln.Start}, Confidence: conf}, true
+}
+
+// isSubTitle reports whether line i is a title over a group of risks: the
+// next line is itself a one-sentence heading followed by body text.
+func isSubTitle(lines []line, i, width int) bool {
+	if i+2 >= len(lines) {
+		return false
+	}
+	next := lines[i+1].Text
+	return strings.HasSuffix(next, ".") && isSentenceLike(next) && isBody(lines[i+2].Text, next, width)
+}
+
+// titleLine returns a sub-section title as a low-confidence candidate.
+func titleLine(lines []line, i, width int) (passes.RiskCandidate, bool) {
+	ln := lines[i]
+	if strings.HasSuffix(ln.Text, ".") || !isSentenceLike(ln.Text) || !isSubTitle(lines, i, width) {
+		return passes.RiskCandidate{}, false
+	}
+	return passes.RiskCandidate{Quote: ln.Text, Hint: passes.Hint{Offset: ln.Start}, Confidence: 0.3}, true
+}
+
+// bulletHeading takes the first sentence of a bulleted paragraph, as in
+// "* Change in the Company's credit ratings could increase cost of
+// funding. The Company's credit ratings are ...".
+func bulletHeading(lines []line, i int) (passes.RiskCandidate, bool) {
+	ln := lines[i]
+	m := bulletRe.FindString(ln.Text)
+	if m == "" {
+		return passes.RiskCandidate{}, false
+	}
+	rest := ln.Text[len(m):]
+	start := ln.Start + len(m)
+	// The sentence may wrap onto the next lines of a PDF.
+	para := rest
+	for j := i + 1; j < len(lines) && j <= i+4 && len(para) < maxHeading; j++ {
+		if bulletRe.MatchString(lines[j].Text) {
+			break
+		}
+		para += "\n" + lines[j].Text
+	}
+	loc := sentenceEndRe.FindStringIndex(para)
+	if loc == nil {
+		return passes.RiskCandidate{}, false
+	}
+	end := loc[0] + 1
+	if end < len(para) && strings.ContainsRune("”\"’", rune(para[end])) {
+		end++
+	}
+	quote := para[:end]
+	// Lines after the first were joined with "\n" but the text may hold
+	// other whitespace; keep only the part on the first line when the
+	// sentence wraps, and let the citation check match the rest.
+	if strings.Contains(quote, "\n") {
+		quote = strings.Join(strings.Fields(quote), " ")
+	}
+	if !isSentenceLike(quote) {
+		return passes.RiskCandidate{}, false
+	}
+	return passes.RiskCandidate{Quote: quote, Hint: passes.Hint{Offset: start}, Confidence: 0.6}, true
+}

@@ -1,0 +1,87 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/finx-dev/finx/extractors/passes"
+)
+
+var (
+	// sentenceFigureRe finds "Net sales of $14,694 million" and "net income
+	// for the fiscal quarter ended November 2, 2024 was $44.2 million": a
+	// metric phrase, at most 160 bytes without a sentence end, then a dollar
+	// amount with a scale word.
+	sentenceFigureRe = regexp.MustCompile(`(?i)\b(net sales|net revenues?|total revenues?|revenues?|net income|net earnings|operating income|adjusted ebitda|free cash flow)\b((?:[^.;$\n]|\.\d|\n[a-z0-9]){0,160}?)(\$\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?)\s*(thousand|million|billion)\b`)
+	// perShareRe finds "$0.88 per share on a diluted basis" and "diluted
+	// EPS of $1.25".
+	perShareRe = regexp.MustCompile(`(?i)(\$\s?\(?[0-9]+\.[0-9]{2}\)?) per (?:diluted )?share(?: on a diluted basis)?|\bdiluted (?:eps|earnings per share)(?: [a-z ]{0,40}?)? (?:of|was|were) (\$\s?\(?[0-9]+\.[0-9]{2}\)?)`)
+)
+
+var sentenceMetricNames = map[string]string{
+	"net sales": passes.MetricRevenue, "net revenue": passes.MetricRevenue, "net revenues": passes.MetricRevenue,
+	"total revenue": passes.MetricRevenue, "total revenues": passes.MetricRevenue,
+	"revenue": passes.MetricRevenue, "revenues": passes.MetricRevenue,
+	"net income": passes.MetricNetIncome, "net earnings": passes.MetricNetIncome,
+	"operating income": passes.MetricOperatingIncome, "adjusted ebitda": passes.MetricAdjustedEBITDA,
+	"free cash flow": passes.MetricFreeCashFlow,
+}
+
+// sentenceMetrics finds reported figures in running text.
+func sentenceMetrics(ci int, c passes.Chunk) []passes.MetricCandidate {
+	var out []passes.MetricCandidate
+	for _, m := range sentenceFigureRe.FindAllStringSubmatchIndex(c.Text, -1) {
+		quote := c.Text[m[0]:m[1]]
+		if forwardRe.MatchString(quote) {
+			// A forward-looking figure is guidance, not a reported one.
+			continue
+		}
+		name := strings.ToLower(c.Text[m[2]:m[3]])
+		n, ok := parseNumber(strings.TrimPrefix(c.Text[m[6]:m[7]], "$"))
+		if !ok {
+			continue
+		}
+		cand := passes.MetricCandidate{
+			Hint:       passes.Hint{Chunk: ci, Offset: c.Offset + m[0]},
+			Quote:      quote,
+			Metric:     sentenceMetricNames[name],
+			Label:      c.Text[m[2]:m[3]],
+			Display:    c.Text[m[6]:m[7]],
+			Source:     "text",
+			Confidence: 0.6,
+		}
+		setUnit(&cand, cand.Metric, n, scaleWords[strings.ToLower(c.Text[m[8]:m[9]])])
+		setPeriod(&cand, c.Text[:m[1]], m[0])
+		if cand.PeriodType == "unknown" {
+			setPeriod(&cand, c.Text[:m[1]], m[1])
+		}
+		out = append(out, cand)
+	}
+	for _, m := range perShareRe.FindAllStringSubmatchIndex(c.Text, -1) {
+		quote := c.Text[m[0]:m[1]]
+		if !strings.Contains(strings.ToLower(quote), "diluted") || forwardRe.MatchString(quote) {
+			continue
+		}
+		gs, ge := m[2], m[3]
+		if gs < 0 {
+			gs, ge = m[4], m[5]
+		}
+		n, ok := parseNumber(strings.TrimPrefix(strings.TrimSpace(c.Text[gs:ge]), "$"))
+		if !ok {
+			continue
+		}
+		cand := passes.MetricCandidate{
+			Hint:       passes.Hint{Chunk: ci, Offset: c.Offset + m[0]},
+			Quote:      quote,
+			Metric:     passes.MetricEPSDiluted,
+			Label:      "diluted earnings per share",
+			Display:    c.Text[gs:ge],
+			Source:     "text",
+			Confidence: 0.6,
+		}
+		setUnit(&cand, cand.Metric, n, 0)
+		setPeriod(&cand, c.Text[:m[1]], m[1])
+		out = append(out, cand)
+	}
+	return out
+}

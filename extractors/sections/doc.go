@@ -1,0 +1,21 @@
+// Package sections finds the parts of a parsed filing by their headings: the
+// items of a 10-K or 10-Q ("Item 1A. Risk Factors", "Part II — Item 1A") and,
+// in earnings releases, the outlook or guidance section and the start of the
+// financial statements.
+//
+// Find reads Document.Text only and never changes the document; the caller
+// stores the result in Document.Sections. A 10-K item gets the ID "item_1a",
+// "item_7" and so on. A 10-Q repeats item numbers in Part I and Part II, so
+// its items get "part1_item_2", "part2_item_1a".
+//
+// # Table of contents
+//
+// An item heading counts only when it starts a line, its line is short, and
+// body text follows it: a line that ends in a page number, or that another
+// item heading follows within a few lines, is a table-of-contents entry.
+// When an item heading occurs several times, the last occurrence followed by
+// a body of at least MinBody bytes wins, because cross references and tables
+// of contents come before the real heading.
+//
+// sections imports only schemas and the standard library.
+package sections

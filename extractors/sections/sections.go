@@ -1,0 +1,265 @@
+package sections
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/finx-dev/finx/schemas"
+)
+
+// Section IDs that are not item numbers.
+const (
+	IDOutlook             = "outlook"
+	IDFinancialStatements = "financial_statements"
+)
+
+// MinBody is the body length in bytes that makes an item heading the real one
+// when the heading occurs more than once.
+const MinBody = 400
+
+// maxHeadingLine is the longest line, in bytes, that can be an item heading.
+// Longer lines are sentences that start with a cross reference.
+const maxHeadingLine = 160
+
+// tocLookahead is how many following non-empty lines may not hold another
+// item heading or a page number for a heading to count as real.
+const tocLookahead = 3
+
+var (
+	itemRe = regexp.MustCompile(`(?i)^(?:part\s*(iv|i{1,3})\s*[,.:;—–-]*\s*)?item\s*(\d{1,2})\s*([a-d])?\b\s*[.:—–-]*\s*(.*)$`)
+	partRe = regexp.MustCompile(`(?i)^part\s*(iv|i{1,3})\b\s*[.:—–-]*\s*(.*)$`)
+	// pageNumberRe matches a line that is only a page number, such as "17"
+	// or "Page 5".
+	pageNumberRe   = regexp.MustCompile(`(?i)^(?:page\s*)?(?:[0-9]{1,3}|[ivx]{1,5})$`)
+	trailingPageRe = regexp.MustCompile(`\s[0-9]{1,3}$`)
+	form10QRe      = regexp.MustCompile(`(?i)form\s*10-?q\b|quarterly report pursuant`)
+)
+
+// line is one line of Document.Text without its terminator, trimmed of
+// surrounding whitespace; Start and End are byte offsets of the trimmed text.
+type line struct {
+	Start, End int
+	Text       string
+}
+
+// splitLines cuts text at "\n" and "\f" (the PDF page break).
+func splitLines(text string) []line {
+	var lines []line
+	start := 0
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && text[i] != '\n' && text[i] != '\f' {
+			continue
+		}
+		raw := text[start:i]
+		trimmed := strings.TrimLeftFunc(raw, unicode.IsSpace)
+		s := start + len(raw) - len(trimmed)
+		trimmed = strings.TrimRightFunc(trimmed, unicode.IsSpace)
+		if trimmed != "" {
+			lines = append(lines, line{Start: s, End: s + len(trimmed), Text: trimmed})
+		}
+		start = i + 1
+	}
+	return lines
+}
+
+// heading is an item heading candidate.
+type heading struct {
+	id    string
+	title string
+	line  int // index into lines
+	start int
+	toc   bool
+	body  int // bytes until the next real heading
+}
+
+// Find returns the sections of doc in text order. Items of a 10-K or 10-Q come
+// first in the order they start; the outlook and financial statements
+// sections of an earnings release follow. Find never returns overlapping items,
+// but an outlook section may lie inside an item.
+func Find(doc *schemas.Document) []schemas.Section {
+	if doc == nil || doc.Text == "" {
+		return nil
+	}
+	lines := splitLines(doc.Text)
+	quarterly := isQuarterly(doc)
+
+	var out []schemas.Section
+	items := findItems(doc.Text, lines, quarterly)
+	out = append(out, items...)
+	if fs, ok := findStatements(doc.Text, lines, items); ok {
+		out = append(out, fs)
+	}
+	if ol, ok := findOutlook(doc.Text, lines, out); ok {
+		out = append(out, ol)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	for i := range out {
+		out[i].Page = doc.PageAt(out[i].Start)
+	}
+	return out
+}
+
+// isQuarterly reports whether doc is a 10-Q, whose items repeat in Part I and
+// Part II: from the form type, else from the cover page.
+func isQuarterly(doc *schemas.Document) bool {
+	form := strings.ToUpper(doc.Form)
+	if form != "" {
+		return strings.HasPrefix(form, "10-Q")
+	}
+	head := doc.Text
+	if len(head) > 5000 {
+		head = head[:5000]
+	}
+	return form10QRe.MatchString(head)
+}
+
+func findItems(text string, lines []line, quarterly bool) []schemas.Section {
+	var cands []heading
+	part := ""
+	for i, ln := range lines {
+		if len(ln.Text) > maxHeadingLine {
+			continue
+		}
+		if m := partRe.FindStringSubmatch(ln.Text); m != nil && !strings.Contains(strings.ToLower(m[2]), "item") {
+			if validTitle(m[2]) {
+				part = strings.ToLower(m[1])
+			}
+			continue
+		}
+		m := itemRe.FindStringSubmatch(ln.Text)
+		if m == nil || !validTitle(m[4]) {
+			continue
+		}
+		if m[1] != "" {
+			part = strings.ToLower(m[1])
+		}
+		id := "item_" + m[2] + strings.ToLower(m[3])
+		if quarterly {
+			p := "1"
+			if part == "ii" {
+				p = "2"
+			}
+			id = "part" + p + "_" + id
+		}
+		title := strings.TrimSpace(m[4])
+		if title == "" {
+			title = nextTitle(lines, i)
+		}
+		cands = append(cands, heading{
+			id:    id,
+			title: strings.TrimSpace(ln.Text[:len(ln.Text)-len(m[4])]) + " " + title,
+			line:  i,
+			start: ln.Start,
+			toc:   isTOC(lines, i, m[4]),
+		})
+	}
+
+	var real []heading
+	for _, c := range cands {
+		if !c.toc {
+			real = append(real, c)
+		}
+	}
+	for i := range real {
+		end := len(text)
+		if i+1 < len(real) {
+			end = real[i+1].start
+		}
+		real[i].body = end - lines[real[i].line].End
+	}
+
+	// The last occurrence with a substantial body wins; without one, the last
+	// occurrence does.
+	chosen := map[string]heading{}
+	for _, c := range real {
+		prev, seen := chosen[c.id]
+		if !seen || c.body >= MinBody || prev.body < MinBody {
+			chosen[c.id] = c
+		}
+	}
+	picked := make([]heading, 0, len(chosen))
+	for _, c := range chosen {
+		picked = append(picked, c)
+	}
+	sort.Slice(picked, func(i, j int) bool { return picked[i].start < picked[j].start })
+
+	out := make([]schemas.Section, 0, len(picked))
+	for i, c := range picked {
+		end := len(text)
+		if i+1 < len(picked) {
+			end = picked[i+1].start
+		}
+		out = append(out, schemas.Section{
+			ID:    c.id,
+			Title: collapse(c.title),
+			Start: c.start,
+			End:   end,
+		})
+	}
+	return out
+}
+
+// validTitle rejects the rest of a line that makes an item reference a
+// sentence: quoted titles, trailing commas and lowercase continuations such as
+// "of this report".
+func validTitle(rest string) bool {
+	rest = strings.TrimSpace(rest)
+	if rest == "" {
+		return true
+	}
+	if len(rest) > 100 || strings.ContainsAny(rest, "“”\"") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	if unicode.IsLower(r) {
+		return false
+	}
+	last := rest[len(rest)-1]
+	return last != ',' && last != ';'
+}
+
+// nextTitle returns the following line when it looks like the item's title
+// printed on a line of its own.
+func nextTitle(lines []line, i int) string {
+	if i+1 >= len(lines) {
+		return ""
+	}
+	t := lines[i+1].Text
+	if len(t) > 100 || itemRe.MatchString(t) || pageNumberRe.MatchString(t) {
+		return ""
+	}
+	return strings.TrimSpace(strings.Split(t, "\t")[0])
+}
+
+// isTOC reports whether the heading on line i is a table-of-contents entry:
+// it ends in a page number, or a page number or another item heading follows
+// within tocLookahead lines.
+func isTOC(lines []line, i int, rest string) bool {
+	rest = strings.TrimSpace(rest)
+	if trailingPageRe.MatchString(rest) || pageNumberRe.MatchString(rest) {
+		return true
+	}
+	for j := i + 1; j < len(lines) && j <= i+tocLookahead; j++ {
+		t := lines[j].Text
+		for _, cell := range strings.Split(t, "\t") {
+			if pageNumberRe.MatchString(strings.TrimSpace(cell)) {
+				return true
+			}
+		}
+		if itemRe.MatchString(t) && len(t) <= maxHeadingLine {
+			return true
+		}
+		if len(t) > 200 || (len(strings.Fields(t)) >= 2 && strings.HasSuffix(t, ".")) {
+			// Body text: the heading is real.
+			return false
+		}
+	}
+	return false
+}
+
+func collapse(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,129 @@
+package sections
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/finx-dev/finx/schemas"
+)
+
+const body = "This paragraph is body text that runs long enough to count as the content of a section, " +
+	"because a real item holds paragraphs of prose and not a page number or another heading. " +
+	"It goes on for a few sentences so that the section is longer than the minimum body length. " +
+	"One more sentence makes sure of it, and then another one follows to be safe about the limit.\n"
+
+func TestFindAnnualReport(t *testing.T) {
+	text := "FORM 10-K\nTABLE OF CONTENTS\n" +
+		"Item 1.\tBusiness\t3\n" +
+		"Item 1A.\tRisk Factors\t5\n" +
+		"Item 7.\tManagement’s Discussion and Analysis\t20\n" +
+		"PART I\n" +
+		"Item 1. Business\n" + body +
+		"See Item 1A, “Risk Factors,” for more.\n" +
+		"Item 1A. Risk Factors\n" + body + body +
+		"ITEM 7. MANAGEMENT’S DISCUSSION AND ANALYSIS\n" + body
+	doc := &schemas.Document{Filing: schemas.Filing{Form: "10-K"}, Text: text}
+	got := Find(doc)
+	want := []struct{ id, heading string }{
+		{"item_1", "Item 1. Business"},
+		{"item_1a", "Item 1A. Risk Factors"},
+		{"item_7", "ITEM 7. MANAGEMENT’S"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("sections: got %+v, want %d", got, len(want))
+	}
+	for i, w := range want {
+		if got[i].ID != w.id {
+			t.Errorf("section %d ID: got %q, want %q", i, got[i].ID, w.id)
+		}
+		if !strings.HasPrefix(text[got[i].Start:], w.heading) {
+			t.Errorf("section %s starts at %q, want %q", w.id, text[got[i].Start:min(got[i].Start+30, len(text))], w.heading)
+		}
+		if i+1 < len(got) && got[i].End != got[i+1].Start {
+			t.Errorf("section %s ends at %d, want the next start %d", w.id, got[i].End, got[i+1].Start)
+		}
+	}
+	if got[len(got)-1].End != len(text) {
+		t.Errorf("last section end: got %d, want %d", got[len(got)-1].End, len(text))
+	}
+	if got[1].Title != "Item 1A. Risk Factors" {
+		t.Errorf("title: got %q", got[1].Title)
+	}
+}
+
+func TestFindRepeatedHeadingLastWins(t *testing.T) {
+	// The first "ITEM 1A." is followed by a short line and then the real
+	// section heading repeats with a body: the later one wins.
+	text := "ITEM 1. BUSINESS\n" + body +
+		"ITEM 1A.\nRISK FACTORS\nSee below.\n" +
+		"ITEM 1B. UNRESOLVED STAFF COMMENTS\nNone.\n" +
+		"ITEM 1A. RISK FACTORS\n" + body + body
+	got := Find(&schemas.Document{Text: text})
+	var item1a *schemas.Section
+	for i := range got {
+		if got[i].ID == "item_1a" {
+			item1a = &got[i]
+		}
+	}
+	if item1a == nil {
+		t.Fatalf("no item_1a in %+v", got)
+	}
+	if want := strings.LastIndex(text, "ITEM 1A."); item1a.Start != want {
+		t.Errorf("item_1a start: got %d, want %d", item1a.Start, want)
+	}
+}
+
+func TestFindQuarterlyParts(t *testing.T) {
+	text := "QUARTERLY REPORT PURSUANT TO SECTION 13\nFORM 10-Q\n" +
+		"PART I. FINANCIAL INFORMATION\n" +
+		"Item 1. Financial Statements\n" + body +
+		"Item 2. Management’s Discussion and Analysis\n" + body +
+		"PART II — OTHER INFORMATION\n" +
+		"Item 1. Legal Proceedings\n" + body +
+		"Item 1A. Risk Factors\n" + body
+	got := Find(&schemas.Document{Text: text})
+	var ids []string
+	for _, s := range got {
+		ids = append(ids, s.ID)
+	}
+	want := "part1_item_1 part1_item_2 part2_item_1 part2_item_1a"
+	if strings.Join(ids, " ") != want {
+		t.Errorf("IDs: got %q, want %q", strings.Join(ids, " "), want)
+	}
+}
+
+func TestFindEarningsRelease(t *testing.T) {
+	text := "Acme Reports Results; Raises Full-Year\nGuidance\nShort line\n" +
+		"Acme reported net sales of $10 million for the quarter, up from last year.\n" +
+		"Fiscal 2027 Outlook\n" +
+		"For fiscal 2027, the Company now expects net sales of $50 million to $52 million.\n" +
+		"Conference Call\nThe call starts at 5 p.m.\n" +
+		"Condensed Consolidated Statements of Income\n(in millions)\nNet sales\t10\t9\n"
+	doc := &schemas.Document{Text: text, Pages: []schemas.Page{{Number: 1, Start: 0, End: 100, HasText: true}, {Number: 2, Start: 100, End: len(text), HasText: true}}}
+	got := Find(doc)
+	if len(got) != 2 {
+		t.Fatalf("sections: got %+v, want outlook and financial_statements", got)
+	}
+	ol, fs := got[0], got[1]
+	if ol.ID != IDOutlook || !strings.HasPrefix(text[ol.Start:], "Fiscal 2027 Outlook") {
+		t.Errorf("outlook: got %+v", ol)
+	}
+	if !strings.HasPrefix(text[ol.End:], "Conference Call") {
+		t.Errorf("outlook end: got %q, want the conference call heading", text[ol.End:min(ol.End+20, len(text))])
+	}
+	if ol.Page != doc.PageAt(ol.Start) || ol.Page == 0 {
+		t.Errorf("outlook page: got %d, want %d", ol.Page, doc.PageAt(ol.Start))
+	}
+	if fs.ID != IDFinancialStatements || !strings.HasPrefix(text[fs.Start:], "Condensed Consolidated Statements of Income") || fs.End != len(text) {
+		t.Errorf("financial statements: got %+v", fs)
+	}
+}
+
+func TestFindEmpty(t *testing.T) {
+	if got := Find(nil); got != nil {
+		t.Errorf("Find(nil): got %v, want nil", got)
+	}
+	if got := Find(&schemas.Document{Text: "no headings here\n"}); len(got) != 0 {
+		t.Errorf("Find without headings: got %v, want none", got)
+	}
+}

@@ -1,0 +1,180 @@
+package eval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/finx-dev/finx/extractors/passes"
+	"github.com/finx-dev/finx/extractors/rules"
+	"github.com/finx-dev/finx/internal/testenv"
+	"github.com/finx-dev/finx/schemas"
+)
+
+// Recall floors reached by the rules provider on the corpus; a change that
+// drops below them is a regression.
+var floors = map[string]float64{
+	"risk":     1.0,
+	"number":   0.8,
+	"guidance": 0.85,
+}
+
+// required lists gold rows that must match whatever the overall recall.
+var required = []struct{ file, quote string }{
+	{"html/aapl-10-k-2024-11-01.html", "The Company is exposed to credit risk and fluctuations in the values of its investment portfolio."},
+	{"html/aapl-10-k-2024-11-01.html", "93,736"},
+	{"html/nflx-10-k-2025-01-27.html", "8,711,631"},
+	{"html/nvda-10-q-2025-08-27.html", "26,422"},
+	{"html/tsla-10-q-2025-07-24.html", "22,496"},
+	{"8k/AMCOR_2023Q4_EARNINGS.pdf", "Adjusted EPS of 67 to 71 cents per share"},
+}
+
+func TestCorpusRecall(t *testing.T) {
+	corpus := testenv.Corpus(t)
+	gold, err := LoadGold(filepath.Join(corpus, "gold.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, g := range gold {
+		files[g.File] = true
+	}
+	names := make([]string, 0, len(files))
+	for f := range files {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+
+	ctx := context.Background()
+	results := map[string]*schemas.Result{}
+	for _, f := range names {
+		doc, err := Parse(ctx, corpus, f)
+		if err != nil {
+			t.Errorf("parse %s: %v", f, err)
+			continue
+		}
+		began := time.Now()
+		res, err := passes.Run(ctx, doc, rules.New(), passes.Config{})
+		if err != nil {
+			t.Errorf("run %s: %v", f, err)
+			continue
+		}
+		if _, err := schemas.Marshal(schemas.SchemaResult, res); err != nil {
+			t.Errorf("result of %s is invalid: %v", f, err)
+		}
+		results[f] = res
+		if os.Getenv("FINX_EVAL_DUMP") == f {
+			dump(t, res)
+		}
+		t.Logf("%s: %d bytes, %d sections, %d risks, %d metrics, %d guidance, rejected %d, %v",
+			f, len(doc.Text), len(res.Sections), len(res.Risks), len(res.Metrics), len(res.Guidance), res.Stats.Rejected, time.Since(began).Round(time.Millisecond))
+	}
+
+	for _, r := range required {
+		found := false
+		for _, g := range gold {
+			if g.File == r.file && g.Quote == r.quote {
+				found = true
+				if res := results[g.File]; res == nil || !Matches(g, res) {
+					t.Errorf("%s: gold %s %q not found", g.File, g.Kind, g.Quote)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no gold row with quote %q", r.file, r.quote)
+		}
+	}
+
+	score := Score(gold, results)
+	for _, kind := range Kinds(score) {
+		r := score[kind]
+		t.Logf("recall %s: %d/%d = %.2f", kind, r.Found, r.Total, r.Ratio())
+		for _, m := range r.Missing {
+			t.Logf("  missing %s %s: %q", m.File, m.Label, m.Quote)
+		}
+		if floor, ok := floors[kind]; ok && r.Ratio() < floor {
+			t.Errorf("recall %s: got %.2f, want at least %.2f", kind, r.Ratio(), floor)
+		}
+	}
+}
+
+// dump logs every item of res, for looking into one document.
+func dump(t *testing.T, res *schemas.Result) {
+	for _, s := range res.Sections {
+		t.Logf("section %s %q [%d,%d) page %d", s.ID, s.Title, s.Start, s.End, s.Page)
+	}
+	for _, r := range res.Risks {
+		t.Logf("risk %s %s %s %.2f %q", r.Category, r.Severity, r.Status, r.Confidence, r.Heading)
+	}
+	for _, m := range res.Metrics {
+		t.Logf("metric %s %s=%s %s %s %s..%s %s %s %q", m.Source, m.Metric, m.Value, m.Unit, m.PeriodType, m.PeriodStart, m.PeriodEnd, m.XBRLCheck, m.Status, m.Citation.Quote)
+	}
+	for _, g := range res.Guidance {
+		t.Logf("guidance %s %q %s..%s e%d %s %s %s prior %s..%s %q", g.Metric, g.Period, g.Low, g.High, g.Scale, g.Unit, g.Basis, g.Direction, g.PriorLow, g.PriorHigh, g.Citation.Quote)
+	}
+}
+
+func TestFixtureEarningsRelease(t *testing.T) {
+	ctx := context.Background()
+	doc, err := Parse(ctx, "../../fixtures", "8k/acme-q3-2026-earnings.htm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := passes.Run(ctx, doc, rules.New(), passes.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := schemas.Marshal(schemas.SchemaResult, res); err != nil {
+		t.Fatalf("result is invalid: %v", err)
+	}
+	want := []struct {
+		metric, low, high string
+		scale             int
+		unit, direction   string
+		priorLow          string
+	}{
+		{"adjusted_eps", "4.10", "4.20", 0, "USD/shares", "raised", "3.90"},
+		{"revenue", "1.70", "1.75", 9, "USD", "unspecified", ""},
+		{"capex", "95", "95", 6, "USD", "unspecified", ""},
+		{"tax_rate", "24", "24", 0, "percent", "lowered", "25"},
+	}
+	if len(res.Guidance) != len(want) {
+		dump(t, res)
+		t.Fatalf("guidance: got %d items, want %d", len(res.Guidance), len(want))
+	}
+	for i, w := range want {
+		g := res.Guidance[i]
+		t.Run(w.metric, func(t *testing.T) {
+			if g.Metric != w.metric || g.Low != w.low || g.High != w.high {
+				t.Errorf("got %s %s..%s, want %s %s..%s", g.Metric, g.Low, g.High, w.metric, w.low, w.high)
+			}
+			if g.Scale != w.scale || g.Unit != w.unit {
+				t.Errorf("scale, unit: got %d %s, want %d %s", g.Scale, g.Unit, w.scale, w.unit)
+			}
+			if g.Direction != w.direction || g.PriorLow != w.priorLow {
+				t.Errorf("direction, prior: got %s %q, want %s %q", g.Direction, g.PriorLow, w.direction, w.priorLow)
+			}
+			if g.Period != "fiscal 2027" {
+				t.Errorf("period: got %q, want fiscal 2027", g.Period)
+			}
+		})
+	}
+	reported := map[string]string{}
+	for _, m := range res.Metrics {
+		if m.Source == "table" {
+			reported[m.Metric] = m.Value + " " + m.PeriodEnd
+		}
+	}
+	for metric, want := range map[string]string{
+		"revenue":     "412500000 2026-09-30",
+		"net_income":  "38700000 2026-09-30",
+		"eps_diluted": "1.02 2026-09-30",
+	} {
+		if reported[metric] != want {
+			t.Errorf("table %s: got %q, want %q", metric, reported[metric], want)
+		}
+	}
+}

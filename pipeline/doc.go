@@ -1,0 +1,30 @@
+// Package pipeline runs finx's stages between Kafka topics: the extract stage
+// (filings.raw to filings.extracted, risk.flags and filings.dlq), the load
+// stage (filings.extracted to a Sink) and the dead-letter recorder
+// (filings.dlq to a Sink).
+//
+// # Delivery
+//
+// A stage commits a message's offset only after everything it produced for
+// that message was acknowledged: the result and its risk flags, or the dead
+// letter, or the sink's write. Offsets are committed in fetch order even when
+// messages are processed in parallel, so a crash re-delivers every message
+// whose outcome was not yet stored and loses none. A message that fails for
+// good goes to the dead-letter topic with its error before it is committed.
+//
+// # Imports
+//
+// pipeline imports schemas and segmentio/kafka-go's message type only. The
+// parsers, the passes and the connectors are injected by cmd/finx through the
+// small interfaces declared here.
+//
+// # Metrics
+//
+//	finx_pipeline_messages_total{stage,outcome}   messages by outcome (ok, dead_letter, retry)
+//	finx_pipeline_stage_seconds{stage}            time spent per message or batch
+//	finx_pipeline_dead_letters_total{stage,reason}
+//
+// # Log keys
+//
+// stage, doc_id, source, topic, partition, offset, attempt, reason, err.
+package pipeline

@@ -1,0 +1,309 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/finx-dev/finx/schemas"
+)
+
+// FilingDecoder reads a filings.raw message back into its envelope and
+// content, fetching the content from the blob store when it travelled by
+// reference.
+type FilingDecoder func(ctx context.Context, msg kafka.Message) (schemas.Filing, []byte, error)
+
+// Extractor parses one document and runs the extraction passes on it. Its
+// errors are permanent for that document: parsing the same bytes again gives
+// the same error, so the message goes to the dead-letter topic.
+type Extractor func(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Result, error)
+
+// ExtractStage consumes filings.raw and publishes one result per document to
+// filings.extracted, a flag per high-severity risk to risk.flags, and each
+// document that fails to filings.dlq.
+type ExtractStage struct {
+	Consumer    Consumer
+	Results     Producer
+	Flags       Producer
+	DeadLetters Producer
+	Decode      FilingDecoder
+	Extract     Extractor
+	// Workers is the number of documents extracted at once; zero means
+	// GOMAXPROCS.
+	Workers int
+	// DocumentTimeout bounds the extraction of one document; zero means 5m.
+	DocumentTimeout time.Duration
+	Backoff         Backoff
+	Logger          *slog.Logger
+	Metrics         *Metrics
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+type extractJob struct {
+	msg  kafka.Message
+	done chan struct{}
+	err  error
+}
+
+// Run consumes until ctx ends or a produce or commit fails for good. When ctx
+// ends it stops fetching, finishes and commits the documents in flight, and
+// returns nil.
+func (s *ExtractStage) Run(ctx context.Context) error {
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	log := s.logger()
+
+	// work outlives ctx so that documents in flight finish and commit on
+	// shutdown; cancelWork stops it when a stage error ends the run.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+
+	fetchCtx, cancelFetch := context.WithCancel(ctx)
+	defer cancelFetch()
+
+	jobs := make(chan *extractJob, workers)
+	order := make(chan *extractJob, workers)
+	var wg sync.WaitGroup
+	var fetchErr error
+
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		defer close(order)
+		for {
+			msg, err := s.Consumer.FetchMessage(fetchCtx)
+			if err != nil {
+				if fetchCtx.Err() == nil {
+					fetchErr = fmt.Errorf("pipeline: extract stage fetch: %w", err)
+				}
+				return
+			}
+			j := &extractJob{msg: msg, done: make(chan struct{})}
+			select {
+			case order <- j:
+			case <-work.Done():
+				return
+			}
+			jobs <- j
+		}
+	}()
+
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if work.Err() != nil {
+					j.err = work.Err()
+				} else {
+					j.err = s.handle(work, j.msg)
+				}
+				close(j.done)
+			}
+		}()
+	}
+
+	// Commit in fetch order, so that a committed offset never skips a
+	// message whose outcome is not stored yet.
+	var stageErr error
+	for j := range order {
+		<-j.done
+		if j.err != nil {
+			stageErr = j.err
+			break
+		}
+		err := s.Backoff.Do(work, log, "commit", func(ctx context.Context) error {
+			return s.Consumer.CommitMessages(ctx, j.msg)
+		})
+		if err != nil {
+			stageErr = &StageError{Stage: schemas.StageExtract, Topic: j.msg.Topic, Partition: j.msg.Partition, Offset: j.msg.Offset, Err: fmt.Errorf("commit: %w", err)}
+			break
+		}
+	}
+	if stageErr != nil {
+		cancelFetch()
+		cancelWork()
+	}
+	for range order {
+		// Drain so the fetcher can exit; these messages stay uncommitted.
+	}
+	wg.Wait()
+	if stageErr != nil {
+		return stageErr
+	}
+	return fetchErr
+}
+
+func (s *ExtractStage) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger.With("stage", schemas.StageExtract)
+}
+
+func (s *ExtractStage) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
+}
+
+// handle extracts one message. It returns an error only when the outcome
+// could not be stored; a failed document is dead-lettered and returns nil.
+func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
+	start := time.Now()
+	defer func() { s.Metrics.observe(schemas.StageExtract, time.Since(start).Seconds()) }()
+	log := s.logger().With("topic", msg.Topic, "partition", msg.Partition, "offset", msg.Offset)
+
+	filing, content, err := s.Decode(ctx, msg)
+	if err != nil {
+		filing.DocID = string(msg.Key)
+		return s.deadLetter(ctx, log, msg, filing, ReasonOf(err, "decode_failed"), err)
+	}
+	log = log.With("doc_id", filing.DocID, "source", filing.SourcePath)
+
+	res, err := s.extract(ctx, filing, content)
+	if err != nil {
+		return s.deadLetter(ctx, log, msg, filing, ReasonOf(err, "extract_failed"), err)
+	}
+	res.FillEmpty()
+	value, err := schemas.Marshal(schemas.SchemaResult, res)
+	if err != nil {
+		return s.deadLetter(ctx, log, msg, filing, "invalid_result", fmt.Errorf("result of %s: %w", filing.SourcePath, err))
+	}
+	out := kafka.Message{
+		Key:     []byte(filing.DocID),
+		Value:   value,
+		Headers: []kafka.Header{{Key: HeaderSchema, Value: []byte(schemas.SchemaResult)}},
+	}
+	err = s.Backoff.Do(ctx, log, "produce result", func(ctx context.Context) error {
+		return s.Results.WriteMessages(ctx, out)
+	})
+	if err != nil {
+		if IsTemporary(err) || ctx.Err() != nil {
+			return &StageError{Stage: schemas.StageExtract, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: fmt.Errorf("produce result: %w", err)}
+		}
+		return s.deadLetter(ctx, log, msg, filing, "produce_failed", fmt.Errorf("produce result of %s (%d bytes): %w", filing.SourcePath, len(value), err))
+	}
+
+	if err := s.flag(ctx, log, res); err != nil {
+		return &StageError{Stage: schemas.StageExtract, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: err}
+	}
+	s.Metrics.message(schemas.StageExtract, "ok")
+	log.LogAttrs(ctx, slog.LevelDebug, "extracted",
+		slog.Int("risks", len(res.Risks)), slog.Int("metrics", len(res.Metrics)),
+		slog.Int("guidance", len(res.Guidance)), slog.Duration("took", time.Since(start)))
+	return nil
+}
+
+// extract runs the Extractor under the document time limit and turns a
+// panic into that document's error, so one bad file cannot stop the stage.
+func (s *ExtractStage) extract(ctx context.Context, f schemas.Filing, content []byte) (res *schemas.Result, err error) {
+	timeout := s.DocumentTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			res = nil
+			err = fmt.Errorf("%w while extracting %s: %v", ErrPanic, f.SourcePath, p)
+		}
+	}()
+	res, err = s.Extract(ctx, f, content)
+	if err == nil && res == nil {
+		err = fmt.Errorf("pipeline: extractor returned no result for %s", f.SourcePath)
+	}
+	return res, err
+}
+
+// flag publishes one risk.flags message per high-severity accepted risk.
+func (s *ExtractStage) flag(ctx context.Context, log *slog.Logger, res *schemas.Result) error {
+	var msgs []kafka.Message
+	for _, r := range res.Risks {
+		if r.Severity != "high" {
+			continue
+		}
+		value, err := schemas.Marshal(schemas.SchemaRiskFlag, schemas.RiskFlag{
+			SchemaVersion: schemas.SchemaVersion,
+			DocID:         res.Filing.DocID,
+			SourcePath:    res.Filing.SourcePath,
+			Company:       res.Filing.Company,
+			Form:          res.Filing.Form,
+			Risk:          r,
+			FlaggedAt:     s.now(),
+		})
+		if err != nil {
+			return fmt.Errorf("risk flag %s of %s: %w", r.ID, res.Filing.SourcePath, err)
+		}
+		msgs = append(msgs, kafka.Message{
+			Key:     []byte(res.Filing.DocID),
+			Value:   value,
+			Headers: []kafka.Header{{Key: HeaderSchema, Value: []byte(schemas.SchemaRiskFlag)}},
+		})
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	err := s.Backoff.Do(ctx, log, "produce risk flags", func(ctx context.Context) error {
+		return s.Flags.WriteMessages(ctx, msgs...)
+	})
+	if err != nil {
+		return fmt.Errorf("produce %d risk flags: %w", len(msgs), err)
+	}
+	return nil
+}
+
+func (s *ExtractStage) deadLetter(ctx context.Context, log *slog.Logger, msg kafka.Message, f schemas.Filing, reason string, cause error) error {
+	s.Metrics.message(schemas.StageExtract, "dead_letter")
+	s.Metrics.deadLetter(schemas.StageExtract, reason)
+	log.LogAttrs(ctx, slog.LevelWarn, "dead letter", slog.String("reason", reason), slog.Any("err", cause))
+	return sendDeadLetter(ctx, log, s.DeadLetters, s.Backoff, msg, schemas.DeadLetter{
+		SchemaVersion: schemas.SchemaVersion,
+		DocID:         f.DocID,
+		SourcePath:    f.SourcePath,
+		Stage:         schemas.StageExtract,
+		Reason:        reason,
+		Error:         cause.Error(),
+		Topic:         msg.Topic,
+		Partition:     msg.Partition,
+		Offset:        msg.Offset,
+		Attempts:      1,
+		FailedAt:      s.now(),
+	})
+}
+
+// sendDeadLetter publishes a dead letter keyed by the original key, with the
+// original headers kept so the message can be replayed.
+func sendDeadLetter(ctx context.Context, log *slog.Logger, p Producer, b Backoff, msg kafka.Message, dl schemas.DeadLetter) error {
+	value, err := json.Marshal(dl)
+	if err == nil {
+		err = schemas.ValidateJSON(schemas.SchemaDeadLetter, value)
+	}
+	if err != nil {
+		return &StageError{Stage: dl.Stage, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: fmt.Errorf("encode dead letter: %w", err)}
+	}
+	headers := append([]kafka.Header{
+		{Key: HeaderSchema, Value: []byte(schemas.SchemaDeadLetter)},
+		{Key: HeaderStage, Value: []byte(dl.Stage)},
+	}, msg.Headers...)
+	out := kafka.Message{Key: msg.Key, Value: value, Headers: headers}
+	err = b.Do(ctx, log, "produce dead letter", func(ctx context.Context) error {
+		return p.WriteMessages(ctx, out)
+	})
+	if err != nil {
+		return &StageError{Stage: dl.Stage, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: fmt.Errorf("produce dead letter: %w", err)}
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/finx-dev/finx/schemas"
+)
+
+// LoadStage consumes filings.extracted and writes the results to a Sink in
+// batches, committing a batch only after the sink accepted it.
+type LoadStage struct {
+	Consumer    Consumer
+	Sink        Sink
+	DeadLetters Producer
+	Batch       BatchConfig
+	Backoff     Backoff
+	Logger      *slog.Logger
+	Metrics     *Metrics
+	// OnLoaded, when set, is called with each batch the sink accepted.
+	OnLoaded func(results []*schemas.Result)
+	Now      func() time.Time
+}
+
+// Run consumes until ctx ends or the sink keeps failing.
+func (s *LoadStage) Run(ctx context.Context) error {
+	log := stageLogger(s.Logger, schemas.StageLoad)
+	return runBatches(ctx, schemas.StageLoad, s.Consumer, s.Batch, s.Backoff, log, func(ctx context.Context, msgs []kafka.Message) error {
+		start := time.Now()
+		defer func() { s.Metrics.observe(schemas.StageLoad, time.Since(start).Seconds()) }()
+		return s.flush(ctx, log, msgs)
+	})
+}
+
+func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Message) error {
+	results := make([]*schemas.Result, 0, len(msgs))
+	origin := make([]kafka.Message, 0, len(msgs))
+	for _, msg := range msgs {
+		res, err := decodeResult(msg)
+		if err != nil {
+			if err := s.deadLetter(ctx, log, msg, schemas.Filing{DocID: string(msg.Key)}, "invalid_result", err); err != nil {
+				return err
+			}
+			continue
+		}
+		results = append(results, res)
+		origin = append(origin, msg)
+	}
+	if len(results) == 0 {
+		return nil
+	}
+	err := s.Backoff.Do(ctx, log, "sink write", func(ctx context.Context) error {
+		return retryable(s.Sink.Write(ctx, results))
+	})
+	if err == nil {
+		s.loaded(results)
+		return nil
+	}
+	if ctx.Err() != nil {
+		last := msgs[len(msgs)-1]
+		return &StageError{Stage: schemas.StageLoad, Topic: last.Topic, Partition: last.Partition, Offset: last.Offset, Err: err}
+	}
+
+	// The batch keeps failing: store the results one at a time, so that only
+	// the ones the sink rejects go to the dead-letter topic.
+	log.LogAttrs(ctx, slog.LevelWarn, "batch write failed, writing one result at a time",
+		slog.Int("results", len(results)), slog.Any("err", err))
+	for i, res := range results {
+		one := []*schemas.Result{res}
+		err := s.Backoff.Do(ctx, log, "sink write", func(ctx context.Context) error {
+			return retryable(s.Sink.Write(ctx, one))
+		})
+		if err == nil {
+			s.loaded(one)
+			continue
+		}
+		if err := s.deadLetter(ctx, log, origin[i], res.Filing, "sink_write_failed", fmt.Errorf("write %s: %w", res.Filing.SourcePath, err)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *LoadStage) loaded(results []*schemas.Result) {
+	for range results {
+		s.Metrics.message(schemas.StageLoad, "ok")
+	}
+	if s.OnLoaded != nil {
+		s.OnLoaded(results)
+	}
+}
+
+func (s *LoadStage) deadLetter(ctx context.Context, log *slog.Logger, msg kafka.Message, f schemas.Filing, reason string, cause error) error {
+	s.Metrics.message(schemas.StageLoad, "dead_letter")
+	s.Metrics.deadLetter(schemas.StageLoad, reason)
+	log.LogAttrs(ctx, slog.LevelWarn, "dead letter", slog.String("doc_id", f.DocID), slog.String("reason", reason), slog.Any("err", cause))
+	return sendDeadLetter(ctx, log, s.DeadLetters, s.Backoff, msg, schemas.DeadLetter{
+		SchemaVersion: schemas.SchemaVersion,
+		DocID:         f.DocID,
+		SourcePath:    f.SourcePath,
+		Stage:         schemas.StageLoad,
+		Reason:        reason,
+		Error:         cause.Error(),
+		Topic:         msg.Topic,
+		Partition:     msg.Partition,
+		Offset:        msg.Offset,
+		Attempts:      1,
+		FailedAt:      nowUTC(s.Now),
+	})
+}
+
+// decodeResult validates a filings.extracted message against the result
+// schema before decoding it, so that a malformed message is dead-lettered
+// rather than loaded.
+func decodeResult(msg kafka.Message) (*schemas.Result, error) {
+	if err := schemas.ValidateJSON(schemas.SchemaResult, msg.Value); err != nil {
+		return nil, fmt.Errorf("message %s/%d@%d: %w", msg.Topic, msg.Partition, msg.Offset, err)
+	}
+	var res schemas.Result
+	if err := json.Unmarshal(msg.Value, &res); err != nil {
+		return nil, fmt.Errorf("message %s/%d@%d: decode result: %w", msg.Topic, msg.Partition, msg.Offset, err)
+	}
+	return &res, nil
+}
+
+// DeadLetterRecorder consumes filings.dlq and stores each dead letter in the
+// sink, so that failures are queryable beside the results.
+type DeadLetterRecorder struct {
+	Consumer Consumer
+	Sink     Sink
+	Batch    BatchConfig
+	Backoff  Backoff
+	Logger   *slog.Logger
+	// OnRecorded, when set, is called with each batch the sink accepted.
+	OnRecorded func(letters []schemas.DeadLetter)
+}
+
+// Run consumes until ctx ends or the sink keeps failing. A message on the
+// dead-letter topic that is not a dead letter is logged and skipped, because
+// sending it back to the same topic would loop.
+func (r *DeadLetterRecorder) Run(ctx context.Context) error {
+	log := stageLogger(r.Logger, "dead_letters")
+	return runBatches(ctx, "dead_letters", r.Consumer, r.Batch, r.Backoff, log, func(ctx context.Context, msgs []kafka.Message) error {
+		letters := make([]schemas.DeadLetter, 0, len(msgs))
+		for _, msg := range msgs {
+			var dl schemas.DeadLetter
+			err := schemas.ValidateJSON(schemas.SchemaDeadLetter, msg.Value)
+			if err == nil {
+				err = json.Unmarshal(msg.Value, &dl)
+			}
+			if err != nil {
+				log.LogAttrs(ctx, slog.LevelError, "skipping malformed dead letter",
+					slog.String("topic", msg.Topic), slog.Int("partition", msg.Partition),
+					slog.Int64("offset", msg.Offset), slog.Any("err", err))
+				continue
+			}
+			letters = append(letters, dl)
+		}
+		if len(letters) == 0 {
+			return nil
+		}
+		err := r.Backoff.Do(ctx, log, "sink write dead letters", func(ctx context.Context) error {
+			return retryable(r.Sink.WriteDeadLetters(ctx, letters))
+		})
+		if err != nil {
+			last := msgs[len(msgs)-1]
+			return &StageError{Stage: "dead_letters", Topic: last.Topic, Partition: last.Partition, Offset: last.Offset, Err: err}
+		}
+		if r.OnRecorded != nil {
+			r.OnRecorded(letters)
+		}
+		return nil
+	})
+}
+
+func stageLogger(l *slog.Logger, stage string) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l.With("stage", stage)
+}
+
+func nowUTC(now func() time.Time) time.Time {
+	if now == nil {
+		return time.Now().UTC()
+	}
+	return now().UTC()
+}
+
+// retryableError marks a sink error as worth retrying: a sink cannot tell a
+// server restart from a bad row, and a bad row fails the bounded retries and
+// then the one-at-a-time fallback.
+type retryableError struct{ err error }
+
+func (e retryableError) Error() string   { return e.err.Error() }
+func (e retryableError) Unwrap() error   { return e.err }
+func (e retryableError) Temporary() bool { return true }
+
+func retryable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return retryableError{err}
+}
