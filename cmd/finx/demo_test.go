@@ -51,7 +51,7 @@ func readRows(t *testing.T, path string) []map[string]any {
 
 func TestDemoFixtures(t *testing.T) {
 	out := t.TempDir()
-	stdout, stderr, err := runDemoCmd(t, "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures")
+	stdout, stderr, err := runDemoCmd(t, "--clickhouse", "", "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures")
 	if err != nil {
 		t.Fatalf("demo failed: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
 	}
@@ -114,20 +114,11 @@ func TestDemoFilesLoadIntoClickHouse(t *testing.T) {
 		t.Fatalf("clickhouse-client not found: %v", err)
 	}
 	out := t.TempDir()
-	if stdout, stderr, err := runDemoCmd(t, "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures"); err != nil {
+	if stdout, stderr, err := runDemoCmd(t, "--clickhouse", "", "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures"); err != nil {
 		t.Fatalf("demo failed: %v\n%s\n%s", err, stdout, stderr)
 	}
 	db := "finx_demo_files_test"
-	ch := func(stdin []byte, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(client, append([]string{"--host", host, "--port", port}, args...)...)
-		cmd.Stdin = bytes.NewReader(stdin)
-		got, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("clickhouse-client %v: %v\n%s", args, err, got)
-		}
-		return strings.TrimSpace(string(got))
-	}
+	ch := clickhouseClient(t, client, host, port)
 	ch(nil, "--query", "DROP DATABASE IF EXISTS "+db)
 	t.Cleanup(func() { ch(nil, "--query", "DROP DATABASE IF EXISTS "+db) })
 
@@ -146,6 +137,62 @@ func TestDemoFilesLoadIntoClickHouse(t *testing.T) {
 		if got := ch(nil, "--query", "SELECT count() FROM "+db+"."+table); got != itoa(want) {
 			t.Errorf("%s: %s rows in ClickHouse, want %d", table, got, want)
 		}
+	}
+}
+
+// clickhouseClient returns a function that runs clickhouse-client against
+// the test server with stdin and args, and returns its trimmed output.
+func clickhouseClient(t *testing.T, client, host, port string) func(stdin []byte, args ...string) string {
+	return func(stdin []byte, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(client, append([]string{"--host", host, "--port", port}, args...)...)
+		cmd.Stdin = bytes.NewReader(stdin)
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("clickhouse-client %v: %v\n%s", args, err, got)
+		}
+		return strings.TrimSpace(string(got))
+	}
+}
+
+// TestDemoClickHouseReplay runs the demo twice into the real ClickHouse:
+// tables are created on the first run, and the replay leaves one row per
+// item once the ReplacingMergeTree versions are merged.
+func TestDemoClickHouseReplay(t *testing.T) {
+	addr := testenv.ClickHouseAddr(t)
+	host, port, _ := strings.Cut(addr, ":")
+	client, err := exec.LookPath("clickhouse-client")
+	if err != nil {
+		t.Fatalf("clickhouse-client not found: %v", err)
+	}
+	ch := clickhouseClient(t, client, host, port)
+	db := "finx_demo_replay_test"
+	ch(nil, "--query", "DROP DATABASE IF EXISTS "+db)
+	t.Cleanup(func() { ch(nil, "--query", "DROP DATABASE IF EXISTS "+db) })
+
+	blobs := filepath.Join(t.TempDir(), "blobs")
+	var counts [2]map[string]string
+	for run := range 2 {
+		stdout, stderr, err := runDemoCmd(t, "--clickhouse", addr, "--clickhouse-database", db, "--blob-dir", blobs, "../../fixtures")
+		if err != nil {
+			t.Fatalf("run %d: demo failed: %v\n%s\n%s", run+1, err, stdout, stderr)
+		}
+		counts[run] = map[string]string{}
+		for _, table := range []string{"filings", "risks", "metrics", "guidance", "dead_letters"} {
+			ch(nil, "--query", "OPTIMIZE TABLE "+db+"."+table+" FINAL")
+			counts[run][table] = ch(nil, "--query", "SELECT count() FROM "+db+"."+table)
+		}
+	}
+	for table, first := range counts[0] {
+		if first == "0" && table != "guidance" {
+			t.Errorf("%s: no rows after the first run", table)
+		}
+		if second := counts[1][table]; second != first {
+			t.Errorf("%s: %s rows after the replay, want %s (one per item)", table, second, first)
+		}
+	}
+	if got := ch(nil, "--query", "SELECT count() FROM "+db+".dead_letters WHERE reason = 'not_pdf'"); got != "1" {
+		t.Errorf("dead_letters with reason not_pdf = %s, want 1", got)
 	}
 }
 

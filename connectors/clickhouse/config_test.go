@@ -55,9 +55,9 @@ func TestConfigDefaults(t *testing.T) {
 		got.DialTimeout != DefaultDialTimeout || got.ReadTimeout != DefaultReadTimeout || got.MaxOpenConns != DefaultMaxOpenConns {
 		t.Errorf("got %+v, want every default applied", got)
 	}
-	kept := Config{Addr: "h:1", Database: "x", BatchRows: 7}.withDefaults()
-	if kept.Database != "x" || kept.BatchRows != 7 {
-		t.Errorf("got Database %q BatchRows %d, want the set values x and 7", kept.Database, kept.BatchRows)
+	custom := Config{Addr: "h:1", Database: "x", BatchRows: 7}.withDefaults()
+	if custom.Database != "x" || custom.BatchRows != 7 {
+		t.Errorf("got Database %q BatchRows %d, want the set values x and 7", custom.Database, custom.BatchRows)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,11 +42,13 @@ func goldResults(t *testing.T, corpus string) []*schemas.Result {
 		t.Fatal(err)
 	}
 	defer f.Close()
+
 	byFile := make(map[string]*schemas.Result)
 	var order []string
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for n := 1; sc.Scan(); n++ {
+		// UseNumber keeps guidance ends such as 4.35 as printed.
 		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
 		dec.UseNumber()
 		var g goldRow
@@ -54,60 +57,80 @@ func goldResults(t *testing.T, corpus string) []*schemas.Result {
 		}
 		res, ok := byFile[g.File]
 		if !ok {
-			content, err := os.ReadFile(filepath.Join(corpus, g.File))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sum := sha256.Sum256(content)
-			res = &schemas.Result{
-				SchemaVersion: schemas.SchemaVersion,
-				Filing: schemas.Filing{DocID: hex.EncodeToString(sum[:]), SourcePath: g.File,
-					MediaType: schemas.MediaText, Size: int64(len(content))},
-				Provider:    "gold",
-				ExtractedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
-			}
-			res.FillEmpty()
+			res = goldDocument(t, corpus, g.File)
 			byFile[g.File] = res
 			order = append(order, g.File)
 		}
-		id := fmt.Sprintf("%016x", n)
-		page := 0
-		if g.Page != nil {
-			page = *g.Page
-		}
-		cite := schemas.Citation{Quote: g.Quote, End: len(g.Quote), CharEnd: len([]rune(g.Quote)),
-			Page: page, SourceOffset: -1, Match: schemas.MatchExact}
-		period := ""
-		if g.Period != nil {
-			period = *g.Period
-		}
-		switch g.Kind {
-		case "number":
-			if g.ValueBase == nil {
-				t.Fatalf("gold.jsonl line %d: number without value_base", n)
-			}
-			res.Metrics = append(res.Metrics, schemas.Metric{ID: id, Metric: "other", Label: g.Label,
-				Value: *g.ValueBase, Display: g.Quote, Scale: g.Scale, PeriodType: "unknown",
-				Source: "text", XBRLCheck: "no_fact", Citation: cite, Status: schemas.StatusAccepted,
-				Confidence: 1, Provider: "gold"})
-		case "guidance":
-			res.Guidance = append(res.Guidance, schemas.Guidance{ID: id, Metric: "other", Label: g.Label,
-				Period: period, Low: g.Low.String(), High: g.High.String(), Scale: g.Scale,
-				Basis: "unspecified", Direction: "unspecified", Citation: cite,
-				Status: schemas.StatusAccepted, Confidence: 1, Provider: "gold"})
-		case "risk":
-			res.Risks = append(res.Risks, schemas.Risk{ID: id, Heading: g.Label, Category: "other",
-				Severity: "medium", Citation: cite, Status: schemas.StatusAccepted, Confidence: 1, Provider: "gold"})
+		if err := addGoldItem(res, g, fmt.Sprintf("%016x", n)); err != nil {
+			t.Fatalf("gold.jsonl line %d: %v", n, err)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
+
 	out := make([]*schemas.Result, len(order))
 	for i, file := range order {
 		out[i] = byFile[file]
 	}
 	return out
+}
+
+// goldDocument returns an empty result for the corpus file, with the
+// document id that finx gives it: the SHA-256 of its content.
+func goldDocument(t *testing.T, corpus, file string) *schemas.Result {
+	t.Helper()
+	content, err := os.ReadFile(filepath.Join(corpus, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(content)
+	res := &schemas.Result{
+		SchemaVersion: schemas.SchemaVersion,
+		Filing: schemas.Filing{DocID: hex.EncodeToString(sum[:]), SourcePath: file,
+			MediaType: schemas.MediaText, Size: int64(len(content))},
+		Provider:    "gold",
+		ExtractedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	res.FillEmpty()
+	return res
+}
+
+// addGoldItem appends the gold fact to res as a metric, guidance item or
+// risk with the given id.
+func addGoldItem(res *schemas.Result, g goldRow, id string) error {
+	page := 0
+	if g.Page != nil {
+		page = *g.Page
+	}
+	period := ""
+	if g.Period != nil {
+		period = *g.Period
+	}
+	cite := schemas.Citation{Quote: g.Quote, End: len(g.Quote), CharEnd: len([]rune(g.Quote)),
+		Page: page, SourceOffset: -1, Match: schemas.MatchExact}
+
+	switch g.Kind {
+	case "number":
+		if g.ValueBase == nil {
+			return errors.New("number without value_base")
+		}
+		res.Metrics = append(res.Metrics, schemas.Metric{ID: id, Metric: "other", Label: g.Label,
+			Value: *g.ValueBase, Display: g.Quote, Scale: g.Scale, PeriodType: "unknown",
+			Source: "text", XBRLCheck: "no_fact", Citation: cite, Status: schemas.StatusAccepted,
+			Confidence: 1, Provider: "gold"})
+	case "guidance":
+		res.Guidance = append(res.Guidance, schemas.Guidance{ID: id, Metric: "other", Label: g.Label,
+			Period: period, Low: g.Low.String(), High: g.High.String(), Scale: g.Scale,
+			Basis: "unspecified", Direction: "unspecified", Citation: cite,
+			Status: schemas.StatusAccepted, Confidence: 1, Provider: "gold"})
+	case "risk":
+		res.Risks = append(res.Risks, schemas.Risk{ID: id, Heading: g.Label, Category: "other",
+			Severity: "medium", Citation: cite, Status: schemas.StatusAccepted, Confidence: 1, Provider: "gold"})
+	default:
+		return fmt.Errorf("unknown kind %q", g.Kind)
+	}
+	return nil
 }
 
 // TestCorpusGoldRoundTrip stores every fact of the corpus gold set through

@@ -215,15 +215,6 @@ func Tables() []Table {
 	return []Table{tableRisks, tableMetrics, tableGuidance, tableFilings, tableDeadLetters}
 }
 
-func tableByName(name string) (Table, bool) {
-	for _, t := range Tables() {
-		if t.Name == name {
-			return t, true
-		}
-	}
-	return Table{}, false
-}
-
 // ColumnNames returns the column names in order.
 func (t Table) ColumnNames() []string {
 	names := make([]string, len(t.Columns))
@@ -288,9 +279,8 @@ func DDL(database string) []string {
 	return append(stmts, latestRisksView(database))
 }
 
-// quoteIdent returns a plain identifier ([A-Za-z_][A-Za-z0-9_]*) as it is,
-// so that the DDL reads naturally, and quotes any other name with backticks,
-// which clickhouse-server 18.16 and current releases both accept.
+// quoteIdent returns a plain identifier unchanged and quotes any other name
+// with backticks, which clickhouse-server 18.16 and current releases accept.
 func quoteIdent(name string) string {
 	if plainIdent.MatchString(name) {
 		return name

@@ -20,17 +20,17 @@ func decimalValue(s string) *string {
 	return &c
 }
 
-// canonicalDecimal validates s against ^-?[0-9]+(\.[0-9]+)?$ and returns it
-// without leading zeros in the integer part, without trailing zeros in the
-// fraction and without a minus sign on zero, which is also valid JSON number
-// syntax. ok is false when s is invalid or exceeds 32 integer or 6 fraction
-// digits.
+// canonicalDecimal checks that s matches ^-?[0-9]+(\.[0-9]+)?$ and fits
+// Decimal(38, 6). It returns s without leading zeros in the integer part,
+// trailing zeros in the fraction or a minus sign on zero, which is also valid
+// JSON number syntax.
 func canonicalDecimal(s string) (string, bool) {
 	neg := false
 	if len(s) > 0 && s[0] == '-' {
 		neg = true
 		s = s[1:]
 	}
+
 	intPart, frac := s, ""
 	for i := 0; i < len(s); i++ {
 		if s[i] == '.' {
@@ -44,6 +44,7 @@ func canonicalDecimal(s string) (string, bool) {
 	if intPart == "" || !allDigits(intPart) || !allDigits(frac) {
 		return "", false
 	}
+
 	for len(intPart) > 1 && intPart[0] == '0' {
 		intPart = intPart[1:]
 	}
@@ -53,6 +54,7 @@ func canonicalDecimal(s string) (string, bool) {
 	if len(intPart) > decimalIntDigits || len(frac) > decimalScale {
 		return "", false
 	}
+
 	out := intPart
 	if frac != "" {
 		out += "." + frac

@@ -19,21 +19,23 @@
 //
 // # Tables
 //
-// filings has one row per document; risks, metrics and guidance have one row
+// filings has one row per document. risks, metrics and guidance have one row
 // per item, keyed by (doc_id, id), with the citation flattened into quote_*
-// columns; dead_letters has one row per failed message. All use
+// columns. dead_letters has one row per failed message. All use
 // ReplacingMergeTree(version) with version the extraction (or failure) time
 // in Unix nanoseconds, so a replayed document leaves one row per key after
 // merges. Before a merge, both versions are visible: use argMax(col,
 // version) or the view latest_risks, or run OPTIMIZE TABLE ... FINAL.
+// Open returns a *SchemaError when existing tables lack a column it writes.
 //
 // # Server versions
 //
-// DDL and inserts run on clickhouse-server 18.16 and current releases, so
-// the tables use no DateTime64, Map or LowCardinality. Decimal values are
-// Nullable(Decimal(38, 6)) next to a String column with the exact text; a
-// value with more than 32 integer or 6 fraction digits is NULL in the
-// decimal column. On 18.16.1, toString of a Decimal(38, 6) garbles values of
+// DDL and inserts are meant for clickhouse-server 18.16 and current
+// releases, so the tables use no DateTime64, Map or LowCardinality. The
+// tests run them on 18.16.1. NOTE: no test has run them on a current release
+// yet. Decimal values are Nullable(Decimal(38, 6)) next to a String column
+// with the exact text. A value with more than 32 integer or 6 fraction
+// digits is NULL in the decimal column. On 18.16.1, toString of a Decimal(38, 6) garbles values of
 // 10^21 and above (the TSV and JSON output formats print them right), so
 // queries that need the text read the *_text column.
 //

@@ -19,12 +19,12 @@ var (
 	// ErrClosed is returned by Write and WriteDeadLetters after Close.
 	ErrClosed = errors.New("clickhouse: sink closed")
 	// ErrMissingDocID is returned for a result without a document id.
-	ErrMissingDocID = errors.New("missing doc_id")
+	ErrMissingDocID = errors.New("clickhouse: missing doc_id")
 )
 
-// WriteError reports a failed INSERT: the table and the documents whose rows
-// were in it. Rows of earlier tables in the same Write may have been
-// inserted; writing the same results again is safe, because
+// WriteError reports a failed INSERT: the table, and the documents of the
+// Write or WriteDeadLetters call that sent it. Rows of earlier tables in the
+// same call may have been inserted. Writing the same results again is safe, because
 // ReplacingMergeTree keeps one row per key.
 type WriteError struct {
 	Table  string
@@ -52,8 +52,8 @@ func (e *WriteError) Unwrap() error { return e.Err }
 // timeouts and server exceptions for overload or lost connections.
 func (e *WriteError) Temporary() bool { return isTemporary(e.Err) }
 
-// temporaryCodes are ClickHouse exception codes that a later retry may not
-// meet, with their names in ch-go proto/error_codes.go: 159 TIMEOUT_EXCEEDED,
+// temporaryCodes are ClickHouse exception codes for conditions that may clear
+// before a retry, with their names in ch-go proto/error_codes.go: 159 TIMEOUT_EXCEEDED,
 // 202 TOO_MANY_SIMULTANEOUS_QUERIES, 209 SOCKET_TIMEOUT, 210 NETWORK_ERROR,
 // 241 MEMORY_LIMIT_EXCEEDED, 252 TOO_MANY_PARTS, 319 UNKNOWN_STATUS_OF_INSERT,
 // 425 SYSTEM_ERROR.
@@ -64,7 +64,8 @@ func isTemporary(err error) bool {
 	if errors.As(err, &exc) {
 		return temporaryCodes[exc.Code]
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+	if errors.Is(err, ch.ErrAcquireConnTimeout) || errors.Is(err, ch.ErrConnectionClosed) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		return true
 	}

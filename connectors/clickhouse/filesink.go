@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,8 @@ const SchemaFile = "schema.sql"
 //
 // Files are opened for appending, so rows of earlier runs stay. Loading the
 // same row twice is safe, because ReplacingMergeTree keeps one row per key.
+// One FileSink may be used from several goroutines, but two processes must
+// not write to the same folder at once.
 type FileSink struct {
 	dir string
 
@@ -114,7 +117,15 @@ func (s *FileSink) appendAll(ctx context.Context, batch map[string][]Row) error 
 			}
 		}
 		f := s.files[t.Name]
+		size, err := f.Seek(0, io.SeekEnd)
+		if err != nil {
+			return fmt.Errorf("clickhouse: seek %s: %w", f.Name(), err)
+		}
 		if _, err := f.Write(buf.Bytes()); err != nil {
+			// Cut a partly written line, so that the file still loads.
+			if terr := f.Truncate(size); terr != nil {
+				return fmt.Errorf("clickhouse: write %s: %w (truncating the partial write also failed: %v)", f.Name(), err, terr)
+			}
 			return fmt.Errorf("clickhouse: write %s: %w", f.Name(), err)
 		}
 		if err := f.Sync(); err != nil {

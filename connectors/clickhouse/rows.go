@@ -13,11 +13,10 @@ import (
 
 // Row is one table row: one value per column of its Table, in column order.
 //
-// Values have these Go types, so that the native insert and the JSONEachRow
-// encoder read them the same way: string, int32, int64, uint16, uint32,
-// uint64, float64, []string, time.Time (UTC, whole seconds) and, for
-// Nullable(Decimal(38, 6)) columns, *string holding a normalized decimal or
-// nil for NULL.
+// The native insert and the JSONEachRow encoder both read these Go types:
+// string, int32, int64, uint16, uint32, uint64, float64, []string and
+// time.Time (UTC, whole seconds). A Nullable(Decimal(38, 6)) column takes a
+// *string with a canonical decimal, or nil for NULL.
 type Row []any
 
 // Rows maps a result to the rows of the filings, risks, metrics and guidance
@@ -29,7 +28,7 @@ func Rows(res *schemas.Result) (map[string][]Row, error) {
 	}
 	docID := res.Filing.DocID
 	if docID == "" {
-		return nil, fmt.Errorf("clickhouse: rows of %q: %w", res.Filing.SourcePath, ErrMissingDocID)
+		return nil, fmt.Errorf("%w: result for %q", ErrMissingDocID, res.Filing.SourcePath)
 	}
 	extracted := toDateTime(res.ExtractedAt)
 	version := versionOf(res.ExtractedAt)

@@ -25,7 +25,7 @@ import (
 // FINX_CLICKHOUSE_ADDR to export. Each test works in a database of its own
 // and drops it at the end.
 
-func testDatabase(t *testing.T) string {
+func testDatabase() string {
 	return fmt.Sprintf("finx_test_%d_%d", os.Getpid(), time.Now().UnixNano())
 }
 
@@ -33,7 +33,7 @@ func openTestSink(t *testing.T, cfg Config) *Sink {
 	t.Helper()
 	cfg.Addr = testenv.ClickHouseAddr(t)
 	if cfg.Database == "" {
-		cfg.Database = testDatabase(t)
+		cfg.Database = testDatabase()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -444,4 +444,26 @@ func derefAll(ptrs []any) []any {
 		out[i] = reflect.ValueOf(p).Elem().Interface()
 	}
 	return out
+}
+
+func TestOpenReportsOutdatedTable(t *testing.T) {
+	s := openTestSink(t, Config{})
+	exec1(t, s, fmt.Sprintf("ALTER TABLE %s.metrics DROP COLUMN value_text", s.Database()))
+	exec1(t, s, fmt.Sprintf("ALTER TABLE %s.risks MODIFY COLUMN confidence Float32", s.Database()))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	again, err := Open(ctx, Config{Addr: s.cfg.Addr, Database: s.Database()}, nil)
+	if err == nil {
+		again.Close()
+		t.Fatal("got nil error for a table without value_text, want a *SchemaError")
+	}
+	var se *SchemaError
+	if !errors.As(err, &se) {
+		t.Fatalf("got %v, want a *SchemaError", err)
+	}
+	want := []string{"risks.confidence: type Float32, want Float64", "metrics.value_text: missing"}
+	if strings.Join(se.Problems, "|") != strings.Join(want, "|") {
+		t.Errorf("Problems: got %q, want %q", se.Problems, want)
+	}
 }

@@ -47,9 +47,10 @@ func (v ServerVersion) AtLeast(major, minor uint64) bool {
 	return v.Major > major || v.Major == major && v.Minor >= minor
 }
 
-// Open connects to the server, checks its version and creates the database,
-// tables and views that are missing. ctx bounds only the connection and the
-// DDL. A nil logger discards the log.
+// Open connects to the server, checks its version, creates the database,
+// tables and views that are missing, and returns a *SchemaError when existing
+// tables lack columns that the sink writes. ctx bounds only these steps. A
+// nil logger discards the log.
 func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Sink, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -103,7 +104,7 @@ func (s *Sink) init(ctx context.Context) error {
 			return fmt.Errorf("clickhouse: run DDL %q on %s: %w", firstLine(stmt), s.cfg.Addr, err)
 		}
 	}
-	return nil
+	return s.checkSchema(ctx)
 }
 
 // ServerVersion returns the version the server reported when the sink opened.
@@ -115,7 +116,7 @@ func (s *Sink) Database() string { return s.cfg.Database }
 // Write inserts the rows of the results: one INSERT per table per call, split
 // only when a table has more than Config.BatchRows rows. Tables are written
 // in the order of Tables(), filings last. On failure it returns a
-// *WriteError naming the table and the documents; tables written before the
+// *WriteError naming the table and the documents. Tables written before the
 // failure keep their rows, and writing the same results again is safe.
 func (s *Sink) Write(ctx context.Context, results []*schemas.Result) error {
 	if len(results) == 0 {

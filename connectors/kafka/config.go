@@ -42,9 +42,11 @@ const (
 	DefaultMaxMessageBytes = 8 << 20
 	DefaultCompression     = "zstd"
 	// DefaultBatchTimeout is short because stages write one message at a
-	// time and wait for it. kafka-go's own default of 1 s would add up to a
-	// second to every write.
-	DefaultBatchTimeout = 5 * time.Millisecond
+	// time and wait for it. kafka-go sends a batch when it holds 100
+	// messages or BatchTimeout has passed, so a one-message write takes at
+	// least BatchTimeout, and kafka-go's own default of 1 s would make it a
+	// second.
+	DefaultBatchTimeout = time.Millisecond
 	DefaultMaxAttempts  = 5
 	DefaultBackoffMin   = 100 * time.Millisecond
 	DefaultBackoffMax   = 2 * time.Second
@@ -93,21 +95,22 @@ type Config struct {
 	// Compression is the codec of produced batches: none, gzip, snappy,
 	// lz4 or zstd. Default zstd.
 	Compression string
-	// BatchTimeout is how long a writer waits to fill a batch. Default 5 ms.
+	// BatchTimeout is how long a writer waits to fill a batch. Default 1 ms.
 	BatchTimeout time.Duration
-	// MaxAttempts bounds the attempts of one produce, and of one dial by a
-	// reader. Default 5.
+	// MaxAttempts is the maximum number of attempts of one produce, and of
+	// one dial by a reader. Default 5.
 	MaxAttempts int
-	// BackoffMin and BackoffMax bound the wait between produce attempts;
-	// defaults 100 ms and 2 s.
+	// BackoffMin and BackoffMax bound the wait between produce attempts.
+	// Defaults 100 ms and 2 s.
 	BackoffMin time.Duration
 	BackoffMax time.Duration
 	// DialTimeout bounds one broker connection attempt. Default 5 s.
 	DialTimeout time.Duration
-	// IOTimeout bounds one produce request and its acknowledgement;
-	// default 10 s.
+	// IOTimeout bounds one produce request and its acknowledgement, and
+	// each request that EnsureTopics sends. Default 10 s.
 	IOTimeout time.Duration
-	// MaxWait is how long one fetch waits for new records. Default 250 ms.
+	// MaxWait is the longest one fetch waits on the broker for new
+	// records. Default 250 ms.
 	MaxWait time.Duration
 	// HeartbeatInterval, SessionTimeout and RebalanceTimeout configure the
 	// consumer group membership. Defaults 500 ms, 6 s and 5 s. The broker

@@ -40,7 +40,16 @@
 // With Config.Logger set, kafka-go's messages are logged with
 // component=kafka-go and the formatted text under key detail, its errors at
 // warn level and the rest at debug level. The embedded broker logs with
-// component=kfake. The package exports no metrics.
+// component=kfake.
+//
+// # Metrics
+//
+// NewMetrics registers a collector, and WatchReader and WatchWriter add
+// clients to it. It exports counters by topic and client (reader or writer):
+// finx_kafka_messages_total, finx_kafka_message_bytes_total and
+// finx_kafka_errors_total. It also exports finx_kafka_writer_retries_total
+// by topic, finx_kafka_reader_rebalances_total by topic and group, and the
+// gauge finx_kafka_reader_lag_messages by topic and group.
 //
 // # Imports
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -19,8 +20,9 @@ const EmbeddedMinSessionTimeout = time.Second
 // demo and for tests. It keeps every record in memory and drops them on
 // Close.
 type Embedded struct {
-	cluster *kfake.Cluster
-	logger  *slog.Logger
+	cluster   *kfake.Cluster
+	logger    *slog.Logger
+	closeOnce sync.Once
 }
 
 // StartEmbedded starts a single-broker Kafka-protocol cluster (franz-go's
@@ -62,10 +64,12 @@ func (e *Embedded) Addrs() []string { return e.cluster.ListenAddrs() }
 // Close stops the broker and drops its data. Connected clients see their
 // connections close. Calling Close again does nothing.
 func (e *Embedded) Close() {
-	e.cluster.Close()
-	if e.logger != nil {
-		e.logger.Info("embedded broker stopped")
-	}
+	e.closeOnce.Do(func() {
+		e.cluster.Close()
+		if e.logger != nil {
+			e.logger.Info("embedded broker stopped")
+		}
+	})
 }
 
 // kfakeLogger maps kfake's levels to slog. kfake's info messages trace

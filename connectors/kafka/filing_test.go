@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -263,6 +264,10 @@ func TestDecodeFilingErrors(t *testing.T) {
 			m.Value = []byte("unexpected")
 			return m
 		}, false, ReasonInvalidEnvelope, false},
+		{"blob ref of another document", func(t *testing.T, b *memBlobs) kafkago.Message {
+			m := encodedMessage(t, large, limit, b)
+			return withBlobRef(t, m, "sha256:"+strings.Repeat("0", 64))
+		}, false, ReasonInvalidEnvelope, false},
 		{"no blob store", func(t *testing.T, b *memBlobs) kafkago.Message {
 			return encodedMessage(t, large, limit, b)
 		}, true, ReasonNoBlobStore, false},
@@ -339,5 +344,36 @@ func TestDecodeErrorNamesDocument(t *testing.T) {
 	}
 	if want := testFiling().SourcePath; de.SourcePath != want {
 		t.Errorf("got SourcePath %q, want %q", de.SourcePath, want)
+	}
+}
+
+// withBlobRef returns msg with the envelope's BlobRef replaced.
+func withBlobRef(t *testing.T, msg kafkago.Message, ref string) kafkago.Message {
+	t.Helper()
+	var f schemas.Filing
+	if err := json.Unmarshal(msg.Headers[0].Value, &f); err != nil {
+		t.Fatalf("decode envelope: %v", err)
+	}
+	f.BlobRef = ref
+	envelope, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg.Headers = []kafkago.Header{{Key: HeaderFiling, Value: envelope}}
+	return msg
+}
+
+// misaddressedBlobs returns a reference that is not the SHA-256 of the data.
+type misaddressedBlobs struct{}
+
+func (misaddressedBlobs) Put(context.Context, []byte) (string, error) {
+	return "sha256:" + strings.Repeat("f", 64), nil
+}
+
+func TestEncodeFilingChecksBlobRef(t *testing.T) {
+	content := bytes.Repeat([]byte("z"), 100)
+	_, err := EncodeFiling(context.Background(), testFiling(), content, 10, misaddressedBlobs{})
+	if err == nil || !strings.Contains(err.Error(), "want sha256:"+contentID(content)) {
+		t.Fatalf("got %v, want an error naming the expected ref", err)
 	}
 }

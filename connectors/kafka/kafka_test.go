@@ -11,6 +11,7 @@ import (
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 func TestEnsureTopicsCreatesAll(t *testing.T) {
@@ -429,4 +430,27 @@ func TestFirstFetchLatency(t *testing.T) {
 	if wait > cfg.MaxWait+time.Second {
 		t.Errorf("got delivery %v after the write, want under MaxWait %v plus 1 s", wait, cfg.MaxWait)
 	}
+}
+
+func TestEnsureTopicsThreeBrokers(t *testing.T) {
+	// The controller is one of three brokers, so CreateTopics must be routed
+	// to it, and every partition needs a leader before writes succeed.
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(3))
+	if err != nil {
+		t.Fatalf("start 3-broker cluster: %v", err)
+	}
+	defer cluster.Close()
+	cfg := Config{Brokers: cluster.ListenAddrs()[:1], ReplicationFactor: 3, Partitions: 6}.WithDefaults()
+	ctx := testContext(t)
+	topic := uniqueTopic("replicated")
+	if err := EnsureTopics(ctx, cfg, topic); err != nil {
+		t.Fatalf("EnsureTopics: %v", err)
+	}
+	if got := partitionCounts(t, cfg, topic)[topic]; got != 6 {
+		t.Fatalf("got %d partitions, want 6", got)
+	}
+	produce(t, cfg, topic, keyedMessages(30)...)
+	r := NewReader(cfg, "replicated-group", topic)
+	defer r.Close()
+	fetchN(t, r, 30)
 }

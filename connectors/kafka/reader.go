@@ -25,6 +25,10 @@ const idleTimeout = 30 * time.Second
 // when groupID or topic is empty or cfg has no brokers; call cfg.Validate
 // first. The caller must Close the reader, which also leaves the group so
 // that the next member is assigned its partitions at once.
+//
+// NOTE: call CommitMessages only before Close. After Close, kafka-go v0.4.51
+// may queue the commit and wait for ctx to be done instead of returning
+// io.ErrClosedPipe.
 func NewReader(cfg Config, groupID, topic string) *kafkago.Reader {
 	cfg = cfg.WithDefaults()
 	if groupID == "" {

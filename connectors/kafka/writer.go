@@ -5,16 +5,16 @@ import (
 )
 
 // NewWriter returns a writer to one topic, configured so that each
-// WriteMessages call returns only after every broker replica has the
+// WriteMessages call returns only after every in-sync replica has the
 // messages:
 //
 //   - RequiredAcks is RequireAll and Async is false, so the caller sees each
 //     produce error and may commit its input offset afterwards.
 //   - The key picks the partition with the murmur2 hash that the Java client
 //     uses, so all messages of one document land on one partition in order.
-//   - A failed produce is retried up to MaxAttempts times with a backoff
-//     between BackoffMin and BackoffMax, after which WriteMessages returns
-//     the error (kafkago.WriteErrors for per-message failures).
+//   - A produce is attempted up to MaxAttempts times with a backoff between
+//     BackoffMin and BackoffMax, after which WriteMessages returns the error
+//     (kafkago.WriteErrors for per-message failures).
 //   - Missing topics are an error, not created on the fly: call EnsureTopics
 //     first.
 //

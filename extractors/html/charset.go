@@ -18,7 +18,7 @@ var (
 	metaCharset     = regexp.MustCompile(`(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)`)
 )
 
-// textEncoding is how the bytes of text tokens become UTF-8.
+// textEncoding is the decoder from the bytes of text tokens to UTF-8.
 type textEncoding struct {
 	// name is the WHATWG name of the encoding, "utf-8" for input used as is.
 	name string

@@ -52,7 +52,8 @@ func readGold(t *testing.T, dir string) []goldRow {
 	return rows
 }
 
-// parseCorpus parses each corpus file once per test binary.
+// parsedCorpus and corpusBytes keep each corpus file parsed once per test
+// binary.
 var (
 	parsedCorpus = map[string]*schemas.Document{}
 	corpusBytes  = map[string][]byte{}
@@ -192,6 +193,14 @@ func TestCorpusFiling(t *testing.T) {
 				t.Logf("warnings: %v", doc.Warnings)
 			}
 			checkInvariants(t, doc, corpusBytes[c.file])
+			if _, err := schemas.Marshal(schemas.SchemaDocument, doc); err != nil {
+				t.Errorf("document schema: %v", err)
+			}
+			for _, f := range doc.Facts {
+				if f.Numeric && !f.Nil && f.Value == "" {
+					t.Errorf("fact %s %s printed %q has no value", f.ID, f.Concept, f.Display)
+				}
+			}
 		})
 	}
 }

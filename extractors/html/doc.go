@@ -7,9 +7,9 @@
 //
 // Parse walks the golang.org/x/net/html tokenizer once, without building a
 // tree. Block elements (p, div, tr, li, h1-h6, table, br, hr, section,
-// title and the other HTML block elements) end the line with "\n"; the
-// non-empty cells of a table row are separated by one "\t"; whitespace runs
-// collapse to one space and no line starts with a space. Character
+// title and the other HTML block elements) end the line with "\n". The
+// non-empty cells of a table row are separated by one "\t". Whitespace runs
+// collapse to one space, and no line starts with a space. Character
 // references are decoded, and a non-breaking space (&nbsp;, &#160; or
 // U+00A0) becomes an ordinary space so that it collapses too. Left out:
 // script, style, noscript, template, comments, elements with an inline
@@ -38,7 +38,9 @@
 // # Inline XBRL
 //
 // Element events go to an ixbrl.Builder, which resolves contexts and units
-// and returns the facts with their spans in Text; see package ixbrl.
+// and returns the facts with their spans in Text; see package ixbrl. An
+// element styled "-sec-ix-hidden:<id>" gives the hidden fact with that id
+// its span.
 //
 // # Errors
 //

@@ -62,6 +62,13 @@ func checkInvariants(t testing.TB, doc *schemas.Document, src []byte) {
 		if src != nil && (f.SourceOffset < 0 || f.SourceOffset >= int64(len(src)) || src[f.SourceOffset] != '<') {
 			t.Fatalf("fact %d %s: source offset %d is not at a tag", i, f.Concept, f.SourceOffset)
 		}
+		if f.End > f.Start {
+			// The printed value starts with a character from the source,
+			// after the fact's start tag.
+			if got := doc.SourceOffset(f.Start); got < f.SourceOffset {
+				t.Fatalf("fact %d %s: SourceOffset(Start) = %d, before its tag at %d", i, f.Concept, got, f.SourceOffset)
+			}
+		}
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 	"github.com/finx-dev/finx/schemas"
 )
 
-// Parser parses HTML and inline XBRL documents under one Config.
+// Parser parses HTML and inline XBRL documents under one Config. It is
+// safe for concurrent use.
 type Parser struct {
 	cfg Config
 }
@@ -38,11 +39,19 @@ func Parse(ctx context.Context, name string, data []byte) (*schemas.Document, er
 // ctxCheckTokens is how many tokens pass between context checks.
 const ctxCheckTokens = 4096
 
+// maxEndSearch is how far down the element stack an end tag looks for its
+// start tag. It bounds the work per end tag; an end tag whose element lies
+// deeper is ignored, which only happens after hundreds of unclosed
+// elements.
+const maxEndSearch = 256
+
 // binaryProbeBytes is how much of the file is searched for NUL bytes.
 const binaryProbeBytes = 8192
 
 // Parse parses data into a Document with visible text, a source map and,
-// for inline XBRL, the facts. Errors are *Error values.
+// for inline XBRL, the facts. It fills DocID (the sha256 of data),
+// SourcePath (name), MediaType, Size, and Form, Company and CIK where the
+// document states them. Errors are *Error values.
 func (p *Parser) Parse(ctx context.Context, name string, data []byte) (*schemas.Document, error) {
 	fail := func(code string, off int64, err error) error {
 		return &Error{File: name, Code: code, Offset: off, Err: err}
@@ -81,7 +90,7 @@ func (p *Parser) Parse(ctx context.Context, name string, data []byte) (*schemas.
 		return nil, fail(ReasonNotHTML, 0, fmt.Errorf("%w: no markup", ErrNotHTML))
 	}
 	text := st.w.finish()
-	if strings.TrimSpace(text) == "" {
+	if !st.bodyText {
 		off := st.bodyAt
 		if off < 0 {
 			off = int64(len(data))
@@ -138,6 +147,10 @@ type element struct {
 	hidden bool
 	block  bool
 	pre    bool
+	// shows is the id of a hidden fact that this element displays, and
+	// textStart the text offset at its start tag.
+	shows     string
+	textStart int
 }
 
 // state is one parse in progress.
@@ -152,8 +165,12 @@ type state struct {
 	pre    int
 	pos    int64
 	sawTag bool
-	bodyAt int64
-	inHTML bool
+	// title counts open title elements; bodyText is set once visible
+	// text outside a title was written, so a title alone is no body.
+	title    int
+	bodyText bool
+	bodyAt   int64
+	inHTML   bool
 	// skipLine drops text up to the end of the line after an SGML wrapper
 	// tag such as <TYPE>; captureType keeps that text for <TYPE>.
 	skipLine    bool
@@ -161,7 +178,10 @@ type state struct {
 	wrapperType string
 	// rawText is set while inside a raw text element whose content is not
 	// decoded for entities (xmp, plaintext).
-	rawText  bool
+	rawText bool
+	// cells has one entry per open table (false) and table cell (true).
+	// Text is inside a cell when the last entry is true.
+	cells    []bool
 	warnings []string
 	tagName  map[string]string
 	attrs    []xhtml.Attribute
@@ -225,8 +245,12 @@ func (s *state) text(raw []byte, src int64) {
 		src += int64(i)
 	}
 	visible := s.hidden == 0
+	before := s.w.len()
 	decoded := s.dec.decode(s.w, raw, src, visible, !s.rawText, s.pre > 0)
-	if len(decoded) > 0 {
+	if s.w.len() > before && s.title == 0 {
+		s.bodyText = true
+	}
+	if len(decoded) > 0 && s.ix.WantsText() {
 		s.ix.Text(string(decoded))
 	}
 }
@@ -256,13 +280,15 @@ func (s *state) startTag(z *xhtml.Tokenizer, src int64, selfClosing bool) {
 	wantAttrs := tag == "html" || strings.IndexByte(tag, ':') >= 0
 	s.attrs = s.attrs[:0]
 	hidden := false
+	shows := ""
 	for hasAttr {
 		var key, val []byte
 		key, val, hasAttr = z.TagAttr()
-		switch {
-		case string(key) == "style" && styleHidden(val):
-			hidden = true
-		case string(key) == "hidden":
+		switch string(key) {
+		case "style":
+			hidden = hidden || styleHidden(val)
+			shows = secHiddenFact(val)
+		case "hidden":
 			hidden = true
 		}
 		if wantAttrs {
@@ -287,7 +313,7 @@ func (s *state) startTag(z *xhtml.Tokenizer, src int64, selfClosing bool) {
 
 	if voidElements[tag] {
 		if lineBreaking[tag] {
-			s.w.block()
+			s.blockBreak()
 		}
 		return
 	}
@@ -301,7 +327,7 @@ func (s *state) startTag(z *xhtml.Tokenizer, src int64, selfClosing bool) {
 	}
 	block := blockElements[tag]
 	if block {
-		s.w.block()
+		s.blockBreak()
 	} else if tag == "td" || tag == "th" {
 		s.w.cell()
 	}
@@ -310,7 +336,7 @@ func (s *state) startTag(z *xhtml.Tokenizer, src int64, selfClosing bool) {
 			s.ix.End(tag, s.w.len())
 		}
 		if block {
-			s.w.block()
+			s.blockBreak()
 		}
 		return
 	}
@@ -319,7 +345,14 @@ func (s *state) startTag(z *xhtml.Tokenizer, src int64, selfClosing bool) {
 	if len(s.stack) >= s.p.cfg.MaxDepth {
 		return
 	}
-	el := element{tag: tag, hidden: hidden, block: block, pre: tag == "pre" || tag == "listing"}
+	el := element{
+		tag:       tag,
+		hidden:    hidden,
+		block:     block,
+		pre:       tag == "pre" || tag == "listing",
+		shows:     shows,
+		textStart: s.w.len(),
+	}
 	if el.hidden {
 		s.hidden++
 	}
@@ -328,6 +361,14 @@ func (s *state) startTag(z *xhtml.Tokenizer, src int64, selfClosing bool) {
 	}
 	if tag == "xmp" || tag == "plaintext" {
 		s.rawText = true
+	}
+	switch tag {
+	case "title":
+		s.title++
+	case "table":
+		s.cells = append(s.cells, false)
+	case "td", "th":
+		s.cells = append(s.cells, true)
 	}
 	s.stack = append(s.stack, el)
 }
@@ -358,16 +399,16 @@ func (s *state) endTag(tag string) {
 	}
 	if tag == "br" {
 		// Browsers read </br> as <br>.
-		s.w.block()
+		s.blockBreak()
 		return
 	}
 	i := len(s.stack) - 1
-	for i >= 0 && s.stack[i].tag != tag {
+	for i >= 0 && len(s.stack)-i <= maxEndSearch && s.stack[i].tag != tag {
 		i--
 	}
-	if i < 0 {
+	if i < 0 || s.stack[i].tag != tag {
 		if blockElements[tag] {
-			s.w.block()
+			s.blockBreak()
 		}
 		return
 	}
@@ -379,14 +420,34 @@ func (s *state) endTag(tag string) {
 		if el.pre {
 			s.pre--
 		}
-		if el.block {
-			s.w.block()
+		if el.shows != "" {
+			s.ix.Shown(el.shows, el.textStart, s.w.len())
 		}
-		if el.tag == "xmp" || el.tag == "plaintext" {
+		if el.block {
+			s.blockBreak()
+		}
+		switch el.tag {
+		case "title":
+			s.title--
+		case "xmp", "plaintext":
 			s.rawText = false
+		case "table", "td", "th":
+			if len(s.cells) > 0 {
+				s.cells = s.cells[:len(s.cells)-1]
+			}
 		}
 	}
 	s.stack = s.stack[:i]
+}
+
+// blockBreak ends the line at a block boundary, or inserts a space when
+// the boundary is inside a table cell.
+func (s *state) blockBreak() {
+	if n := len(s.cells); n > 0 && s.cells[n-1] {
+		s.w.softBreak()
+		return
+	}
+	s.w.block()
 }
 
 // styleHidden reports whether an inline style sets display:none. Only
@@ -406,6 +467,27 @@ func styleHidden(style []byte) bool {
 		}
 	}
 	return false
+}
+
+// secHiddenProperty is the EDGAR style property that names the hidden
+// fact an element displays, as in style="-sec-ix-hidden:f-629".
+const secHiddenProperty = "-sec-ix-hidden"
+
+// secHiddenFact returns the fact id in a -sec-ix-hidden style, or "".
+func secHiddenFact(style []byte) string {
+	i := bytes.Index(style, []byte(secHiddenProperty))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(style[i+len(secHiddenProperty):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return ""
+	}
+	rest = rest[1:]
+	if j := bytes.IndexByte(rest, ';'); j >= 0 {
+		rest = rest[:j]
+	}
+	return string(bytes.TrimSpace(rest))
 }
 
 // asciiEqualFold compares b with the lowercase ASCII word, ignoring case.

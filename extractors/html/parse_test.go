@@ -33,6 +33,9 @@ func TestParseText(t *testing.T) {
 		{"inline tags join", `<p>Net <b>income</b>rose</p>`, "Net incomerose\n"},
 		{"no leading space", `<p> <span> </span> x</p>`, "x\n"},
 		{"table cells", `<table><tr><td>A</td><td></td><td> B </td></tr><tr><td>C</td></tr></table>`, "A\tB\nC\n"},
+		{"blocks inside cells", `<table><tr><td><div>China</div><sup>(1)</sup></td><td><p>66</p></td></tr><tr><td>Total<br>net</td></tr></table>`, "China (1)\t66\nTotal net\n"},
+		{"nested table in cell", `<table><tr><td>a<table><tr><td>b</td></tr><tr><td>c</td></tr></table></td><td>d</td></tr></table>`, "a\nb\nc\nd\n"},
+		{"layout table cell", `<table><tr><td><p>` + strings.Repeat("word ", 60) + `</p><p>next</p></td></tr></table>`, strings.Repeat("word ", 59) + "word\nnext\n"},
 		{"headings and lists", `<h2>Risks</h2><ul><li>one<li>two</ul>`, "Risks\none\ntwo\n"},
 		{"entities", `<p>Apple&#8217;s &amp; Co&nbsp;&nbsp;x &lt;y&gt; &copy &bogus; &#x41;&#65</p>`, "Apple’s & Co x <y> © &bogus; AA\n"},
 		{"windows-1252 reference", `<p>&#147;quoted&#148;</p>`, "“quoted”\n"},
@@ -170,6 +173,7 @@ func TestParseErrors(t *testing.T) {
 		{"plain text", context.Background(), defaultParser, "just words, no markup", ReasonNotHTML, ErrNotHTML, 0},
 		{"empty body", context.Background(), defaultParser, "<html><head><title> </title></head><body>  </body></html>", ReasonNoBody, ErrNoBody, 35},
 		{"hidden body", context.Background(), defaultParser, `<html><body><div style="display:none">x</div></body></html>`, ReasonNoBody, ErrNoBody, 6},
+		{"title only", context.Background(), defaultParser, "<html><head><title>Report</title></head><body></body></html>", ReasonNoBody, ErrNoBody, 40},
 		{"missing body", context.Background(), defaultParser, "<html><head></head></html>", ReasonNoBody, ErrNoBody, 26},
 		{"too large", context.Background(), small, "<p>eleven bytes</p>", ReasonTooLarge, ErrTooLarge, 10},
 		{"canceled", canceled, defaultParser, "<p>x</p>", ReasonCanceled, context.Canceled, 0},
@@ -243,6 +247,9 @@ func TestParseFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkInvariants(t, doc, data)
+	if _, err := schemas.Marshal(schemas.SchemaDocument, doc); err != nil {
+		t.Errorf("document schema: %v", err)
+	}
 
 	if doc.MediaType != schemas.MediaIXBRL || doc.Form != "10-K" || doc.Company != "Acme Widget Holdings, Inc." || doc.CIK != "0009999901" {
 		t.Errorf("filing: got %s %q %q %q, want inline XBRL 10-K of Acme Widget Holdings, Inc., CIK 0009999901",
@@ -304,5 +311,34 @@ func TestParseFixture(t *testing.T) {
 		if strings.Contains(doc.Text, unwanted) {
 			t.Errorf("text contains hidden content %q", unwanted)
 		}
+	}
+}
+
+func TestParseSECHiddenFact(t *testing.T) {
+	src := `<html><body><div style="display:none"><ix:header><ix:hidden>` +
+		`<ix:nonNumeric name="dei:AmendmentFlag" contextRef="c" id="h1">false</ix:nonNumeric>` +
+		`<ix:nonNumeric name="dei:Other" contextRef="c" id="h2">x</ix:nonNumeric></ix:hidden>` +
+		`<ix:resources><xbrli:context id="c"><xbrli:period><xbrli:instant>2026-12-31</xbrli:instant></xbrli:period></xbrli:context></ix:resources>` +
+		`</ix:header></div><p>Amendment: <span style="color:red; -sec-ix-hidden : h1;">No</span></p></body></html>`
+	doc := mustParse(t, src)
+	cases := []struct {
+		id, printed string
+	}{
+		{"h1", "No"},
+		{"h2", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			for _, f := range doc.Facts {
+				if f.ID != c.id {
+					continue
+				}
+				if got := doc.Text[f.Start:f.End]; got != c.printed {
+					t.Errorf("text span: got %q, want %q", got, c.printed)
+				}
+				return
+			}
+			t.Fatalf("fact %s not found", c.id)
+		})
 	}
 }

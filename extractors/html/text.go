@@ -16,7 +16,11 @@ type textWriter struct {
 	// segOpen is set when the last segment may grow by the next byte.
 	segOpen bool
 
-	lineEmpty      bool
+	// empty is set until the first visible character is written. After
+	// that, a held-back newline marks the start of a line.
+	empty bool
+	// lineStart is the offset in buf where the current line starts.
+	lineStart      int
 	pendingNewline bool
 	pendingTab     bool
 	pendingSpace   bool
@@ -28,26 +32,47 @@ type textWriter struct {
 
 func newTextWriter(sizeHint int) *textWriter {
 	return &textWriter{
-		buf:       make([]byte, 0, sizeHint),
-		segs:      make([]schemas.Segment, 0, sizeHint/64),
-		lineEmpty: true,
+		buf:   make([]byte, 0, sizeHint),
+		segs:  make([]schemas.Segment, 0, sizeHint/64),
+		empty: true,
 	}
 }
 
 func (w *textWriter) len() int { return len(w.buf) }
 
-// block ends the current line, if it has text.
+// block ends the current line, unless no text was written yet.
 func (w *textWriter) block() {
-	if !w.lineEmpty {
+	if !w.empty {
 		w.pendingNewline = true
 	}
 	w.pendingTab = false
 	w.pendingSpace = false
 }
 
+// maxSoftLine is the line length in bytes up to which a block boundary
+// inside a table cell becomes a space. Longer lines end instead, because a
+// cell that long is a layout table wrapping whole paragraphs, not a row of
+// figures.
+const maxSoftLine = 256
+
+// softBreak separates blocks inside a table cell with a space, so that a
+// row whose cells hold div or p elements stays on one line. The space is
+// inserted text and has no segment.
+func (w *textWriter) softBreak() {
+	if len(w.buf)-w.lineStart > maxSoftLine {
+		w.block()
+		return
+	}
+	if w.empty || w.pendingNewline || w.pendingTab || w.pendingSpace {
+		return
+	}
+	w.pendingSpace = true
+	w.spaceSource = -1
+}
+
 // cell starts a table cell: a tab separates it from earlier text on the row.
 func (w *textWriter) cell() {
-	if !w.lineEmpty && !w.pendingNewline {
+	if !w.empty && !w.pendingNewline {
 		w.pendingTab = true
 		w.pendingSpace = false
 	}
@@ -57,7 +82,7 @@ func (w *textWriter) cell() {
 // space. oneToOne is false for a space decoded from a character reference
 // or a multi-byte non-breaking space.
 func (w *textWriter) space(src int64, oneToOne bool) {
-	if w.lineEmpty || w.pendingNewline || w.pendingTab || w.pendingSpace {
+	if w.empty || w.pendingNewline || w.pendingTab || w.pendingSpace {
 		return
 	}
 	w.pendingSpace = true
@@ -71,20 +96,24 @@ func (w *textWriter) flush() {
 	case w.pendingNewline:
 		w.buf = append(w.buf, '\n')
 		w.segOpen = false
+		w.lineStart = len(w.buf)
 	case w.pendingTab:
 		w.buf = append(w.buf, '\t')
+		w.segOpen = false
+	case w.pendingSpace && w.spaceSource < 0:
+		w.buf = append(w.buf, ' ')
 		w.segOpen = false
 	case w.pendingSpace:
 		w.add(spaceByte, w.spaceSource, w.spaceOneToOne)
 	}
 	w.pendingNewline, w.pendingTab, w.pendingSpace = false, false, false
-	w.lineEmpty = false
+	w.empty = false
 }
 
 // write appends visible text that came from source offset src. oneToOne
 // means each byte of p is the byte at the same position in the source, so
-// the segment may grow; decoded entities and transcoded characters get a
-// segment of their own.
+// the last segment may grow. Decoded entities and transcoded characters
+// get a segment of their own.
 func (w *textWriter) write(p []byte, src int64, oneToOne bool) {
 	w.flush()
 	w.add(p, src, oneToOne)
@@ -111,7 +140,7 @@ func (w *textWriter) lineBreak() {
 
 // finish ends the last line and returns the text.
 func (w *textWriter) finish() string {
-	if !w.lineEmpty {
+	if !w.empty {
 		w.buf = append(w.buf, '\n')
 	}
 	return string(w.buf)
@@ -167,8 +196,16 @@ func (d *textDecoder) decode(w *textWriter, raw []byte, src int64, visible, enti
 			// Other control characters are not text.
 			i++
 		case c < 0x80:
-			d.visibleByte(w, raw, i, src, visible)
-			i++
+			// A run of printable ASCII other than '&' maps one to one.
+			j := i + 1
+			for j < len(raw) && raw[j] > ' ' && raw[j] < 0x7f && raw[j] != '&' {
+				j++
+			}
+			d.scratch = append(d.scratch, raw[i:j]...)
+			if visible {
+				w.write(raw[i:j], src+int64(i), true)
+			}
+			i = j
 		default:
 			i += d.nonASCII(w, raw, i, src, visible)
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // Namespaces that name inline XBRL elements. The prefixes are read from the
-// xmlns attributes of the document; when a document does not declare them,
+// xmlns attributes of the document. When a document does not declare them,
 // the conventional prefixes ix, xbrli and xbrldi are assumed.
 const (
 	nsInline10 = "http://www.xbrl.org/2008/inlineXBRL"
@@ -29,6 +29,15 @@ const (
 	maxWarnings = 50
 	// maxStack caps the open inline XBRL elements tracked at once.
 	maxStack = 1024
+	// maxNumberBytes caps the text kept for an ix:nonFraction; printed
+	// numbers are short, and longer text fails to parse anyway.
+	maxNumberBytes = 256
+	// maxCollectBytes caps the text kept for all facts together, because
+	// nested facts each keep a copy of the same text.
+	maxCollectBytes = 64 << 20
+	// maxEndSearch is how far down the stack an end tag looks for its
+	// start tag, which bounds the work per end tag.
+	maxEndSearch = 256
 )
 
 type kind uint8
@@ -90,9 +99,11 @@ type unit struct {
 // Builder collects inline XBRL facts from the element events of an HTML
 // tokenizer, so that the HTML parser can map facts onto its text without
 // this package importing it. Call Start and End for every start and end tag
-// (End right after Start for a self-closed tag), Text for the decoded
-// character data of every text token, hidden or not, and Facts once at the
-// end. A Builder is not safe for concurrent use.
+// whose name has a namespace prefix (End right after Start for a
+// self-closed tag), and Start for the html element, whose xmlns attributes
+// bind the prefixes. Call Text for the decoded character data of every text
+// token, hidden or not, when WantsText is true, and Facts once at the end.
+// A Builder is not safe for concurrent use.
 type Builder struct {
 	prefixes map[string]string
 	kinds    map[string]kind
@@ -101,6 +112,9 @@ type Builder struct {
 	conts    map[string]*continuation
 	contexts map[string]*context
 	units    map[string]*unit
+	// shown maps a hidden fact's id to the text span of the element that
+	// displays it through the SEC style -sec-ix-hidden.
+	shown map[string][2]int
 
 	curContext *context
 	curUnit    *unit
@@ -109,6 +123,11 @@ type Builder struct {
 	leafOpen   bool
 	excludes   int
 	seen       bool
+	// collectors counts the open facts and continuations.
+	collectors int
+	// collected counts the bytes kept by Text, up to maxCollectBytes.
+	collected    int
+	budgetWarned bool
 
 	warnings      []string
 	warningsTotal int
@@ -122,6 +141,16 @@ func NewBuilder() *Builder {
 		conts:    make(map[string]*continuation),
 		contexts: make(map[string]*context),
 		units:    make(map[string]*unit),
+		shown:    make(map[string][2]int),
+	}
+}
+
+// Shown records that the text [start, end) displays the hidden fact with
+// the id, as an element styled "-sec-ix-hidden:id" does in EDGAR filings.
+// Facts then locates that fact at this span.
+func (b *Builder) Shown(id string, start, end int) {
+	if _, ok := b.shown[id]; !ok && id != "" {
+		b.shown[id] = [2]int{start, end}
 	}
 }
 
@@ -175,12 +204,14 @@ func (b *Builder) Start(tag string, attrs []html.Attribute, sourceOffset int64, 
 		f.continuedAt = attr(attrs, "continuedat")
 		el.index = len(b.facts)
 		b.facts = append(b.facts, f)
+		b.collectors++
 	case kindContinuation:
 		c := &continuation{continuedAt: attr(attrs, "continuedat")}
 		if id := attr(attrs, "id"); id != "" {
 			b.conts[id] = c
 		}
 		el.cont = c
+		b.collectors++
 	case kindExclude:
 		b.excludes++
 	case kindContext:
@@ -205,10 +236,10 @@ func (b *Builder) Start(tag string, attrs []html.Attribute, sourceOffset int64, 
 // one that matches closes the elements opened after it as well.
 func (b *Builder) End(tag string, textOffset int) {
 	i := len(b.stack) - 1
-	for i >= 0 && b.stack[i].tag != tag {
+	for i >= 0 && len(b.stack)-i <= maxEndSearch && b.stack[i].tag != tag {
 		i--
 	}
-	if i < 0 {
+	if i < 0 || b.stack[i].tag != tag {
 		return
 	}
 	for j := len(b.stack) - 1; j >= i; j-- {
@@ -216,6 +247,10 @@ func (b *Builder) End(tag string, textOffset int) {
 	}
 	b.stack = b.stack[:i]
 }
+
+// WantsText reports whether Text would keep anything now, so that a
+// caller may skip building the string.
+func (b *Builder) WantsText() bool { return b.leafOpen || b.collectors > 0 }
 
 // Text records decoded character data.
 func (b *Builder) Text(s string) {
@@ -227,12 +262,30 @@ func (b *Builder) Text(s string) {
 	}
 	for _, el := range b.stack {
 		switch el.kind {
-		case kindNonFraction, kindNonNumeric:
-			appendCapped(&b.facts[el.index].text, s)
+		case kindNonFraction:
+			b.collect(&b.facts[el.index].text, s, maxNumberBytes)
+		case kindNonNumeric:
+			b.collect(&b.facts[el.index].text, s, 2*maxDisplayBytes)
 		case kindContinuation:
-			appendCapped(&el.cont.text, s)
+			b.collect(&el.cont.text, s, 2*maxDisplayBytes)
 		}
 	}
+}
+
+// collect appends s to sb up to limit bytes and within the budget of all
+// facts. The limit leaves room for whitespace that collapseSpace removes.
+func (b *Builder) collect(sb *strings.Builder, s string, limit int) {
+	room := min(limit-sb.Len(), maxCollectBytes-b.collected)
+	if room <= 0 {
+		if b.collected >= maxCollectBytes && !b.budgetWarned {
+			b.budgetWarned = true
+			b.warn(fmt.Sprintf("ixbrl: fact text over %d bytes in total; later fact text is cut", maxCollectBytes))
+		}
+		return
+	}
+	s = truncate(s, room)
+	sb.WriteString(s)
+	b.collected += len(s)
 }
 
 func (b *Builder) close(el openElement, textOffset int) {
@@ -241,6 +294,9 @@ func (b *Builder) close(el openElement, textOffset int) {
 		f := b.facts[el.index]
 		f.fact.End = textOffset
 		f.open = false
+		b.collectors--
+	case kindContinuation:
+		b.collectors--
 	case kindExclude:
 		b.excludes--
 	case kindContext:
@@ -389,6 +445,9 @@ func (b *Builder) Facts(text string) ([]schemas.Fact, []string) {
 			// An element never closed ends where the text ends.
 			fact.End = len(text)
 		}
+		if span, ok := b.shown[fact.ID]; ok && fact.Start == fact.End {
+			fact.Start, fact.End = span[0], span[1]
+		}
 		fact.Start, fact.End = trimSpan(text, fact.Start, fact.End)
 		b.resolveContext(&fact)
 		b.resolveUnit(&fact)
@@ -513,16 +572,6 @@ func isNil(attrs []html.Attribute) bool {
 		}
 	}
 	return false
-}
-
-func appendCapped(sb *strings.Builder, s string) {
-	// Room for whitespace that collapseSpace removes later.
-	if room := 2*maxDisplayBytes - sb.Len(); room > 0 {
-		if len(s) > room {
-			s = s[:room]
-		}
-		sb.WriteString(s)
-	}
 }
 
 func isSpace(c byte) bool {

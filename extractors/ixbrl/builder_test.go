@@ -198,7 +198,7 @@ func TestBuilderNonNumeric(t *testing.T) {
 		t.Errorf("text fact value: got %q, want empty", tb.Value)
 	}
 	if !strings.HasPrefix(text[tb.Start:tb.End], "Revenue is 3 steps page 7") {
-		t.Errorf("text block span: got %q", text[tb.Start:tb.End])
+		t.Errorf("text block span: got %q, want it to start with the printed text", text[tb.Start:tb.End])
 	}
 	n := factByID(t, facts, "n")
 	if n.Value != "3" || text[n.Start:n.End] != "3" {

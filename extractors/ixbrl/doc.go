@@ -25,8 +25,10 @@
 //     format, times 10^scale, with the sign="-" applied, as an exact decimal
 //     string ("391035000000", "-0.57"). Empty for xsi:nil facts, for text
 //     facts and when the number cannot be read, which adds a warning.
-//   - Start and End: the printed value in the parser's text; equal for
-//     hidden facts in ix:header.
+//   - Start and End: the printed value in the parser's text, without the
+//     continuations of an ix:nonNumeric. A hidden fact (in ix:hidden) gets
+//     the span of the element whose style "-sec-ix-hidden:<id>" displays
+//     it (see Builder.Shown), and otherwise Start == End.
 //   - SourceOffset: the byte offset of the fact's start tag.
 //
 // # Formats
@@ -35,6 +37,11 @@
 // TR1 names numdotdecimal, numcommadecimal), numspacedot, numspacecomma,
 // fixed-zero, zerodash, num-unit-decimal and ixt-sec numwordsen. Other
 // formats fail with ErrUnsupportedFormat.
+//
+// # Not read
+//
+// ix:fraction, ix:tuple, ix:footnote and ix:relationship are skipped, and
+// so is the text of ix:exclude inside a fact.
 //
 // # Imports
 //

@@ -124,7 +124,8 @@ var largeNumbers = map[string]int64{
 
 // wordsNumber reads an English number in words, such as "two", "twenty-one",
 // "one hundred five" or "no", as ixt-sec:numwordsen defines. Digits are
-// accepted as well because filers sometimes tag "3" with this format.
+// accepted as well, so that a figure such as "3" tagged with this format
+// still reads.
 func wordsNumber(text string) (string, error) {
 	lower := strings.ToLower(text)
 	if s, err := plainDecimal(strings.ReplaceAll(lower, ",", "")); err == nil {
@@ -225,6 +226,7 @@ func Scale(dec string, scale int, negative bool) (string, error) {
 	return out, nil
 }
 
-// maxScale bounds the scale attribute. Filings use -2 to 9; the bound keeps
-// a hostile scale="1000000000" from allocating a billion zeros.
+// maxScale bounds the scale attribute. The four corpus inline XBRL filings
+// use -2, 0, 3, 6 and 9. The bound keeps a hostile scale="1000000000" from
+// allocating a billion zeros.
 const maxScale = 64

@@ -1,8 +1,8 @@
-// Package passes turns a parsed document into a schemas.Result: it selects
-// the sections and chunks of text that matter for each kind of item (risk
-// factors, reported figures, guidance), asks a Provider for candidates in
-// those chunks, verifies every candidate's quote against Document.Text, and
-// scores, deduplicates and cross-checks what survives.
+// Package passes turns a parsed document into a schemas.Result. For each
+// kind of item (risk factors, reported figures, guidance) it selects the
+// sections and chunks of text that matter and requests candidates in those
+// chunks from a Provider. It then verifies every candidate's quote against
+// Document.Text, and scores, deduplicates and cross-checks what survives.
 //
 // # Passes
 //

@@ -47,6 +47,10 @@ func metricKey(m *schemas.Metric) string {
 		b.WriteByte('|')
 		b.WriteString(d)
 	}
+	if m.Source != "ixbrl" {
+		// A table row and a sentence are separate evidence for a figure.
+		b.WriteString("|" + m.Source)
+	}
 	if m.Metric == MetricOther || m.PeriodType == "unknown" {
 		// Without a taxonomy key or a period, the label and value tell
 		// figures apart.

@@ -21,10 +21,10 @@ type Pass string
 
 // Passes run in this order for each kind.
 const (
-	// PassPrimary asks for every item in the chunks.
+	// PassPrimary requests every item in the chunks.
 	PassPrimary Pass = "primary"
-	// PassRecall asks for items that the primary pass missed; Request.Known
-	// carries the quotes already found.
+	// PassRecall requests the items that the primary pass missed.
+	// Request.Known carries the quotes already found.
 	PassRecall Pass = "recall"
 )
 
@@ -54,7 +54,7 @@ type Chunk struct {
 // End returns the byte offset in Document.Text just past the chunk.
 func (c Chunk) End() int { return c.Offset + len(c.Text) }
 
-// Request asks a provider for candidates of one kind.
+// Request is a call to a provider for candidates of one kind.
 type Request struct {
 	Kind Kind
 	Pass Pass

@@ -246,11 +246,13 @@ func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) {
 	if !ok {
 		return
 	}
+
 	heading := strings.Join(strings.Fields(cit.Quote), " ")
 	id := ItemID(r.doc.DocID, KindRisk, riskKey(heading))
 	if !r.claim(id) {
 		return
 	}
+
 	conf := clamp01(c.Confidence)
 	category, severity := c.Category, c.Severity
 	unsure := false
@@ -349,16 +351,37 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 	}
 	m.Status = r.status(m.Confidence, cit.Match, unsure)
 
+	if m.Source != "ixbrl" && m.XBRLCheck == "agree" && r.hasFact(&m) {
+		// The XBRL fact already grounds this figure.
+		return
+	}
 	key := metricKey(&m)
 	m.ID = ItemID(r.doc.DocID, KindMetric, key)
 	if r.seen[m.ID] && m.XBRLCheck == "disagree" {
 		// Keep a figure that contradicts the XBRL fact next to it, for review.
 		m.ID = ItemID(r.doc.DocID, KindMetric, key+"|"+m.Source+"|"+m.Value)
 	}
+	if r.seen[m.ID] && m.Source == "ixbrl" {
+		// Two concepts of one metric and period, such as Revenues and
+		// RevenueFromContractWithCustomer..., are both kept.
+		m.ID = ItemID(r.doc.DocID, KindMetric, key+"|"+m.Concept)
+	}
 	if !r.claim(m.ID) {
 		return
 	}
 	r.metrics = append(r.metrics, m)
+}
+
+// hasFact reports whether an XBRL metric of the same metric, period and
+// value was emitted.
+func (r *runner) hasFact(m *schemas.Metric) bool {
+	for i := range r.metrics {
+		x := &r.metrics[i]
+		if x.Source == "ixbrl" && x.Metric == m.Metric && x.PeriodEnd == m.PeriodEnd && len(x.Dimensions) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *runner) countDimensional() int {
@@ -384,6 +407,7 @@ func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {
 	if !ok {
 		return
 	}
+
 	g := schemas.Guidance{
 		Metric:     c.Metric,
 		Label:      c.Label,
@@ -401,6 +425,7 @@ func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {
 		Confidence: clamp01(c.Confidence),
 		Provider:   r.provider.Name(),
 	}
+
 	unsure := g.Period == ""
 	if g.Metric == "" {
 		g.Metric, unsure = MetricOther, true

@@ -13,8 +13,10 @@ import (
 var (
 	riskSections = []string{"item_1a", "part2_item_1a"}
 	// metricSections are read in this order; the statements come first
-	// because their tables carry the reported figures.
-	metricSections = []string{sections.IDFinancialStatements, "item_8", "part1_item_1", "item_7", "part1_item_2"}
+	// because their tables carry the reported figures. Item 8 holds the
+	// statements of a 10-K, and the financial statements section found
+	// inside it may start after the first statement.
+	metricSections = []string{"item_8", sections.IDFinancialStatements, "part1_item_1", "item_7", "part1_item_2"}
 )
 
 // forwardRe matches the words that mark a forward-looking statement in an
@@ -70,6 +72,8 @@ func Select(doc *schemas.Document, secs []schemas.Section, kind Kind, chunkBytes
 			out = append(out, split(doc.Text, *s, chunkBytes)...)
 		}
 		if hasItems {
+			// NOTE: a 10-K or 10-Q yields guidance only from an outlook
+			// section; forward-looking figures in MD&A are not read.
 			return out
 		}
 		for _, c := range split(doc.Text, schemas.Section{Start: 0, End: len(doc.Text)}, chunkBytes) {

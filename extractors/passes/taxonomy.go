@@ -31,7 +31,6 @@ var conceptMetrics = map[string]string{
 	"us-gaap:RevenueFromContractWithCustomerIncludingAssessedTax": MetricRevenue,
 	"us-gaap:SalesRevenueNet":                                     MetricRevenue,
 	"us-gaap:NetIncomeLoss":                                       MetricNetIncome,
-	"us-gaap:ProfitLoss":                                          MetricNetIncome,
 	"us-gaap:EarningsPerShareDiluted":                             MetricEPSDiluted,
 	"us-gaap:EarningsPerShareBasic":                               MetricEPSBasic,
 	"us-gaap:EarningsPerShareBasicAndDiluted":                     MetricEPSDiluted,

@@ -71,7 +71,7 @@ func samePeriod(m *schemas.Metric, f schemas.Fact) bool {
 	if f.Instant != "" || f.PeriodEnd != m.PeriodEnd {
 		return false
 	}
-	// A figure from a table header knows only its end date.
+	// A figure from a table header has only an end date.
 	return m.PeriodStart == "" || f.PeriodStart == m.PeriodStart
 }
 

@@ -6,7 +6,7 @@ import (
 	"github.com/ledongthuc/pdf"
 )
 
-// toUnicode is a parsed ToUnicode CMap: the code space, which tells how many
+// toUnicode is a parsed ToUnicode CMap: the code space, which sets how many
 // bytes each character code takes, and the code-to-text mappings.
 type toUnicode struct {
 	// spaces[n-1] holds the code-space ranges of n-byte codes.
@@ -26,8 +26,8 @@ type bfRange struct {
 }
 
 // maxCMapEntries bounds the mappings read from one CMap, so that a forged
-// count cannot make the parser allocate without limit. Real CMaps for CJK
-// fonts hold tens of thousands of entries.
+// count cannot make the parser allocate without limit. A CMap for a CJK font
+// can hold tens of thousands of entries.
 const maxCMapEntries = 200_000
 
 // readToUnicode parses a ToUnicode CMap stream with the library's PostScript
@@ -95,9 +95,9 @@ func readToUnicode(strm pdf.Value, scratch func() pdf.Value) (m *toUnicode) {
 				entries++
 			}
 		default:
-			// Operands of other operators (begincmap, usecmap, def of
-			// CIDSystemInfo and so on) are left on the stack and ignored;
-			// clear it so that the end* handlers only see their own entries.
+			// Other operators (begincmap, usecmap and so on) leave operands
+			// on the stack. Clearing it lets each end* handler see only its
+			// own entries.
 			if op != "begincodespacerange" && op != "beginbfchar" && op != "beginbfrange" {
 				for stk.Len() > 0 {
 					stk.Pop()
@@ -114,7 +114,7 @@ func readToUnicode(strm pdf.Value, scratch func() pdf.Value) (m *toUnicode) {
 }
 
 // codeLen returns the byte length of the code at the start of raw, from the
-// code space; def is used when no range matches.
+// code space, or def when no range matches.
 func (m *toUnicode) codeLen(raw string, def int) int {
 	for n := 1; n <= 4 && n <= len(raw); n++ {
 		for _, r := range m.spaces[n-1] {

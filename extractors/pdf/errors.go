@@ -18,8 +18,8 @@ const (
 	// does not open it, or its encryption method is not supported.
 	ReasonEncryptedPDF = "encrypted_pdf"
 	// ReasonCorruptPDF: the file structure is invalid in another way, such as
-	// a missing page tree, an object that is not where the cross-reference
-	// table says, or an implausible cross-reference size.
+	// a missing page tree, an object missing from its cross-reference offset,
+	// or an implausible cross-reference size.
 	ReasonCorruptPDF = "corrupt_pdf"
 	// ReasonParsePanic: the PDF library failed with a runtime error (a bug,
 	// such as an index out of range) outside a page's content.

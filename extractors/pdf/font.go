@@ -8,12 +8,13 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// font is what the interpreter needs from a font dictionary: how to split a
-// string into character codes, the text of each code, its advance width and
-// whether the face is bold.
+// font is the part of a font dictionary that the interpreter reads: the
+// length of character codes, the text and advance width of each code, and
+// the weight and style of the face.
 type font struct {
 	name      string
 	bold      bool
+	italic    bool
 	composite bool // Type0: multi-byte codes, CID widths
 	cmap      *toUnicode
 	// enc is the library's decoding, used when there is no ToUnicode entry
@@ -32,6 +33,15 @@ type font struct {
 	cidWidths map[int]float64
 	// defaultWidth applies to codes without a width entry.
 	defaultWidth float64
+	// widthScale and sizeScale convert Type 3 glyph space, set by
+	// /FontMatrix, to the 1/1000 em units of other fonts. Both are 1 for
+	// other font types.
+	widthScale, sizeScale float64
+
+	// The text of each code, cleaned by cleanGlyph, is decoded once.
+	byteText   [256]string
+	byteCached [256]bool
+	codeText   map[string]string
 }
 
 // fallbackWidth is the advance, in 1/1000 em, assumed for glyphs of fonts
@@ -44,7 +54,7 @@ const maxCIDWidths = 100_000
 // loadFont reads a font dictionary. fetch returns the same dictionary freshly
 // resolved, for use as CMap scratch space.
 func loadFont(v pdf.Value, fetch func() pdf.Value) *font {
-	f := &font{name: v.Key("BaseFont").Name()}
+	f := &font{name: v.Key("BaseFont").Name(), widthScale: 1, sizeScale: 1}
 	if i := strings.IndexByte(f.name, '+'); i >= 0 {
 		f.name = f.name[i+1:]
 	}
@@ -85,15 +95,25 @@ func loadFont(v pdf.Value, fetch func() pdf.Value) *font {
 			f.differences = readDifferences(enc.Key("Differences"))
 		}
 	}
-	f.bold = isBold(f.name, descriptor, v.Key("Subtype").Name())
+	if v.Key("Subtype").Name() == "Type3" {
+		if m := v.Key("FontMatrix"); m.Len() == 6 && m.Index(0).Float64() > 0 && m.Index(3).Float64() > 0 {
+			f.widthScale = m.Index(0).Float64() * 1000
+			f.sizeScale = m.Index(3).Float64() * 1000
+		}
+		if f.name == "" {
+			f.name = "Type3"
+		}
+	}
+	f.bold = isBold(f.name, descriptor)
+	f.italic = isItalic(f.name, descriptor)
 	return f
 }
 
 // isBold guesses the weight from the font name, then the descriptor's
-// FontWeight and its ForceBold flag (bit 19, ISO 32000-1 Table 123).
-func isBold(name string, descriptor pdf.Value, _ string) bool {
+// FontWeight and its ForceBold flag (bit 19 of /Flags).
+func isBold(name string, descriptor pdf.Value) bool {
 	lower := strings.ToLower(name)
-	for _, mark := range []string{"bold", "black", "heavy", "semibold", "demi", ",b"} {
+	for _, mark := range []string{"bold", "black", "heavy", "semibold", "demi", ",b", "-bd", "-hv"} {
 		if strings.Contains(lower, mark) {
 			return true
 		}
@@ -102,6 +122,16 @@ func isBold(name string, descriptor pdf.Value, _ string) bool {
 		return true
 	}
 	return descriptor.Key("Flags").Int64()&(1<<18) != 0
+}
+
+// isItalic reads the style from the font name, then the descriptor's
+// Italic flag (bit 7 of /Flags) and ItalicAngle.
+func isItalic(name string, descriptor pdf.Value) bool {
+	lower := strings.ToLower(name)
+	if strings.Contains(lower, "italic") || strings.Contains(lower, "oblique") || strings.HasSuffix(lower, ",i") || strings.HasSuffix(lower, ",bi") {
+		return true
+	}
+	return descriptor.Key("Flags").Int64()&(1<<6) != 0 || descriptor.Key("ItalicAngle").Float64() != 0
 }
 
 func baseEncoding(name string) *charmap.Charmap {
@@ -168,6 +198,11 @@ func (f *font) nextCode(raw string) int {
 
 // width returns the advance of a code in 1/1000 text space units.
 func (f *font) width(code string) float64 {
+	return f.rawWidth(code) * f.widthScale
+}
+
+// rawWidth returns the advance of a code in the font's own units.
+func (f *font) rawWidth(code string) float64 {
 	if f.composite {
 		if w, ok := f.cidWidths[codeValue(code)]; ok {
 			return w
@@ -184,8 +219,30 @@ func (f *font) width(code string) float64 {
 	return fallbackWidth
 }
 
-// text returns the Unicode text of one character code.
+// text returns the cleaned Unicode text of one character code.
 func (f *font) text(code string) string {
+	if len(code) == 1 {
+		c := code[0]
+		if !f.byteCached[c] {
+			f.byteText[c] = cleanGlyph(f.decode(code))
+			f.byteCached[c] = true
+		}
+		return f.byteText[c]
+	}
+	if s, ok := f.codeText[code]; ok {
+		return s
+	}
+	if f.codeText == nil {
+		f.codeText = make(map[string]string)
+	}
+	s := cleanGlyph(f.decode(code))
+	f.codeText[code] = s
+	return s
+}
+
+// decode maps one character code to Unicode: the ToUnicode CMap first, then
+// the font's encoding.
+func (f *font) decode(code string) string {
 	if f.cmap != nil {
 		if s, ok := f.cmap.lookup(code); ok {
 			return s
@@ -199,8 +256,8 @@ func (f *font) text(code string) string {
 	}
 	s := f.enc.Decode(code)
 	if !utf8.ValidString(s) {
-		// The library's pass-through decoder returns raw bytes; read them as
-		// Latin-1.
+		// The library's pass-through decoder returns raw bytes, which are
+		// read as Latin-1.
 		var b strings.Builder
 		for i := 0; i < len(s); i++ {
 			b.WriteRune(rune(s[i]))

@@ -21,8 +21,8 @@ import (
 const maxTreeDepth = 64
 
 // Parse extracts the text of a PDF file page by page. name is used in errors
-// and as Document.SourcePath. Every error is an *Error; a page that cannot be
-// read adds a warning to Document.Warnings instead.
+// and as Document.SourcePath. Every error is an *Error. A page that cannot be
+// read adds a warning to Document.Warnings instead of failing the parse.
 func Parse(ctx context.Context, name string, data []byte, cfg Config) (*schemas.Document, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, &Error{File: name, Code: ReasonInvalidConfig, Err: err}
@@ -44,7 +44,7 @@ func Parse(ctx context.Context, name string, data []byte, cfg Config) (*schemas.
 		err error
 	}
 	done := make(chan result, 1)
-	p := &parser{name: name, maxPages: cfg.MaxPages, stop: stopped.Load}
+	p := &parser{name: name, maxPages: cfg.MaxPages, stop: stopped.Load, unmapped: make(map[string]bool)}
 	go func() {
 		defer func() {
 			if v := recover(); v != nil {
@@ -63,8 +63,10 @@ func Parse(ctx context.Context, name string, data []byte, cfg Config) (*schemas.
 		fillFiling(r.doc, name, data)
 		return r.doc, nil
 	case <-ctx.Done():
-		// The goroutine sees the flag at its next operator check and exits;
-		// a library call that never returns keeps it alive until then.
+		// The goroutine reads the flag at its next operator check and exits.
+		// NOTE: a library loop that never reaches an operator check, such as
+		// a cycle of object streams linked by /Extends, keeps the goroutine
+		// running after Parse returns, and Go cannot stop it from outside.
 		stopped.Store(true)
 		return nil, ctxError(name, int(p.page.Load()), ctx.Err())
 	}
@@ -92,12 +94,16 @@ type parser struct {
 	stop     func() bool
 	// page is the 1-based page being read, for errors raised on timeout.
 	page atomic.Int64
+	// glyphs is reused from page to page.
+	glyphs []glyph
+	// unmapped holds fonts already reported as having no ToUnicode map.
+	unmapped map[string]bool
 }
 
 // panicError turns a panic that escaped the library into an *Error. The
-// library raises malformed-input errors by panicking with an error or a
-// string, which means a corrupt file; a runtime error (nil dereference,
-// index out of range) is a library bug and reported as parse_panic.
+// library reports malformed input by panicking with an error or a string,
+// so those mean corrupt_pdf. A runtime error (nil dereference, index out of
+// range) is a library bug and gets parse_panic.
 func (p *parser) panicError(v any) *Error {
 	page := int(p.page.Load())
 	if v == errStopped {
@@ -113,7 +119,7 @@ func (p *parser) panicError(v any) *Error {
 }
 
 func (p *parser) parse(src []byte) (*schemas.Document, error) {
-	r, err := pdf.NewReader(bytes.NewReader(src), int64(len(src)))
+	r, err := openReader(src)
 	if err != nil {
 		return nil, &Error{File: p.name, Code: classifyOpenError(err), Err: err}
 	}
@@ -135,16 +141,14 @@ func (p *parser) parse(src []byte) (*schemas.Document, error) {
 		if i > 0 {
 			text.WriteByte('\f')
 		}
-		pageText, warn := p.readPage(pv, number)
-		if warn != "" {
-			doc.Warnings = append(doc.Warnings, warn)
-		}
+		pageText, warns := p.readPage(pv, number)
+		doc.Warnings = append(doc.Warnings, warns...)
 		start := text.Len()
 		text.WriteString(pageText)
 		hasText := strings.TrimSpace(pageText) != ""
 		if hasText {
 			doc.PagesWithText++
-		} else if warn == "" {
+		} else if len(warns) == 0 {
 			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d has no text layer", number))
 		}
 		doc.Pages = append(doc.Pages, schemas.Page{Number: number, Start: start, End: text.Len(), HasText: hasText})
@@ -160,10 +164,20 @@ func (p *parser) parse(src []byte) (*schemas.Document, error) {
 	return doc, nil
 }
 
-// readPage returns the page's text and, when its content could not be read
-// to the end, a warning; the text drawn before the failure is kept.
-func (p *parser) readPage(pv pdf.Value, number int) (text, warning string) {
-	in := &interpreter{stop: p.stop}
+// readPage returns the page's text and its warnings. Content that cannot be
+// read to the end gives a warning and keeps the text drawn before the fault.
+// A font whose codes cannot be mapped to Unicode is reported once per file.
+func (p *parser) readPage(pv pdf.Value, number int) (text string, warnings []string) {
+	in := &interpreter{stop: p.stop, glyphs: p.glyphs[:0]}
+	defer func() {
+		p.glyphs = in.glyphs[:0]
+		for name := range in.unmapped {
+			if !p.unmapped[name] {
+				p.unmapped[name] = true
+				warnings = append(warnings, fmt.Sprintf("page %d: font %s has no ToUnicode map, so its text was dropped", number, name))
+			}
+		}
+	}()
 	defer func() {
 		v := recover()
 		if v == nil {
@@ -173,15 +187,15 @@ func (p *parser) readPage(pv pdf.Value, number int) (text, warning string) {
 			panic(v)
 		}
 		text = layoutPage(in.glyphs)
-		warning = fmt.Sprintf("page %d: content could not be read: %v", number, v)
+		warnings = append(warnings, fmt.Sprintf("page %d: content could not be read: %v", number, v))
 	}()
 	contents := pv.Key("Contents")
 	if contents.Kind() != pdf.Stream && contents.Kind() != pdf.Array {
-		return "", ""
+		return "", nil
 	}
 	sc := &scope{resources: inherited(pv, "Resources"), fonts: make(map[string]*font)}
 	in.run(contents, sc, identity, 0)
-	return layoutPage(in.glyphs), ""
+	return layoutPage(in.glyphs), nil
 }
 
 // collectPages walks the page tree in order and returns up to maxPages page
@@ -215,8 +229,9 @@ func (p *parser) collectPages(root pdf.Value) ([]pdf.Value, bool) {
 	return pages, more
 }
 
-// inherited looks a key up on the page and then its ancestors (ISO 32000-1
-// 7.7.3.4), following at most maxTreeDepth /Parent links.
+// inherited looks up an inheritable page attribute, such as /Resources, on
+// the page and then on its ancestors, following at most maxTreeDepth /Parent
+// links.
 func inherited(v pdf.Value, key string) pdf.Value {
 	for range maxTreeDepth {
 		if v.IsNull() {
@@ -230,8 +245,8 @@ func inherited(v pdf.Value, key string) pdf.Value {
 	return pdf.Value{}
 }
 
-// classifyOpenError maps the library's open errors, which are plain
-// strings, to a Reason.
+// classifyOpenError maps an error from opening the file to a Reason. The
+// library has no error types, so the message text decides.
 func classifyOpenError(err error) string {
 	msg := strings.ToLower(err.Error())
 	switch {
@@ -246,12 +261,12 @@ func classifyOpenError(err error) string {
 	}
 }
 
+func openReader(src []byte) (*pdf.Reader, error) {
+	return pdf.NewReader(bytes.NewReader(src), int64(len(src)))
+}
+
 // firstFrames keeps the top of a goroutine stack for a panic error.
 func firstFrames(stack []byte) string {
 	lines := strings.Split(string(stack), "\n")
 	return strings.Join(lines[:min(len(lines), 16)], "\n")
-}
-
-func openReader(src []byte) (*pdf.Reader, error) {
-	return pdf.NewReader(bytes.NewReader(src), int64(len(src)))
 }

@@ -138,6 +138,12 @@ func TestParseLayout(t *testing.T) {
 			want:    "Supply risk.\n\nWe buy parts.\n",
 		},
 		{
+			name:    "italic run-in heading split from its sentence",
+			fonts:   []pdftest.Font{courier, {Name: "F3", BaseFont: "Courier-Oblique", Widths: pdftest.Courier()}},
+			content: pdftest.Line("F3", 10, 72, 700, "Supply risk.") + pdftest.Line("F1", 10, 150, 700, "We buy parts."),
+			want:    "Supply risk.\n\nWe buy parts.\n",
+		},
+		{
 			name:    "bold lead-in without a period stays",
 			content: pdftest.Line("F2", 10, 72, 700, "Revenue") + pdftest.Line("F1", 10, 126, 700, "grew 5 percent."),
 			want:    "Revenue grew 5 percent.\n",
@@ -176,6 +182,17 @@ func TestParseLayout(t *testing.T) {
 			}, CIDWidth: 500}},
 			content: "BT /F1 10 Tf 72 700 Td " + pdftest.Hex(1, 2, 3, 4, 5, 6, 7, 8) + " Tj ET\n",
 			want:    "final flow\n",
+		},
+		{
+			name: "rotated text after the rows",
+			content: "BT /F1 10 Tf 0 1 -1 0 40 300 Tm (Sideways note) Tj ET\n" +
+				pdftest.Line("F1", 10, 72, 700, "upright"),
+			want: "upright\n\nSideways note\n",
+		},
+		{
+			name:    "percent sign set apart stays apart",
+			content: pdftest.Line("F1", 10, 72, 700, "21.9") + pdftest.Line("F1", 10, 100, 700, "%"),
+			want:    "21.9 %\n",
 		},
 		{
 			name:    "winansi quotes",
@@ -316,5 +333,24 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if d := (Config{}).withDefaults(); d.Timeout != DefaultTimeout || d.MaxPages != DefaultMaxPages {
 		t.Errorf("got defaults %+v", d)
+	}
+}
+
+func TestParseContentBomb(t *testing.T) {
+	bomb := strings.Repeat("1 ", maxContentBytes/2+1)
+	data := pdftest.Doc{
+		Fonts:    []pdftest.Font{courier},
+		Pages:    []string{bomb, pdftest.Line("F1", 10, 72, 700, "next page")},
+		Compress: true,
+	}.Bytes()
+	if len(data) > 1<<20 {
+		t.Fatalf("compressed bomb is %d bytes; the test wants a small file", len(data))
+	}
+	doc := parseBytes(t, data)
+	if len(doc.Warnings) != 1 || !strings.Contains(doc.Warnings[0], "page 1: content could not be read") {
+		t.Errorf("got warnings %q, want one for page 1", doc.Warnings)
+	}
+	if got := pageText(doc, 2); got != "next page\n" {
+		t.Errorf("page 2: got %q, want %q", got, "next page\n")
 	}
 }

@@ -9,9 +9,8 @@ import (
 )
 
 const (
-	// headerWindow is how far into the file the %PDF- header may start; the
-	// PDF specification (ISO 32000-1, Annex H) lets readers accept it within
-	// the first 1024 bytes.
+	// headerWindow is how far into the file the %PDF- header may start, so
+	// that a short prefix (a mail or HTTP header left in the file) passes.
 	headerWindow = 1024
 	// trailerWindow is how far from the end of the file %%EOF and startxref
 	// are searched for, to allow for junk after the last %%EOF.
@@ -23,7 +22,6 @@ const (
 
 var (
 	sizeEntry    = regexp.MustCompile(`/Size\s+(\d+)`)
-	xrefKeyword  = regexp.MustCompile(`(?:^|[\r\n])xref[\r\n ]`)
 	errNoHeader  = errors.New("no %PDF- header in the first 1024 bytes")
 	errNoEOF     = errors.New("no %%EOF marker at the end of the file")
 	errNoXrefPtr = errors.New("no startxref before %%EOF")
@@ -88,12 +86,23 @@ func checkXrefSizes(data []byte) error {
 			return fmt.Errorf("cross-reference /Size %s exceeds the limit of %d for a %d-byte file", m[1], limit, len(data))
 		}
 	}
-	for _, loc := range xrefKeyword.FindAllIndex(data, -1) {
-		if err := checkXrefTable(data[loc[1]:], limit); err != nil {
+	// Classic tables start with "xref" at the start of a line; "startxref"
+	// does not match because a letter precedes it.
+	for at := 0; ; {
+		i := bytes.Index(data[at:], []byte("xref"))
+		if i < 0 {
+			return nil
+		}
+		i += at
+		at = i + 4
+		atLineStart := i == 0 || data[i-1] == '\n' || data[i-1] == '\r'
+		if !atLineStart || at >= len(data) || !isSpace(data[at]) {
+			continue
+		}
+		if err := checkXrefTable(data[at:], limit); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
 // checkXrefTable walks the subsection headers ("first count") of a classic

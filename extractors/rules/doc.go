@@ -6,7 +6,7 @@
 // # What it finds
 //
 //   - Risks: standalone heading lines of Item 1A followed by body text, and
-//     the first sentence of bulleted risk paragraphs; category and severity
+//     the first sentence of bulleted risk paragraphs. Category and severity
 //     come from keyword tables.
 //   - Metrics: inline XBRL facts whose concept is in the metric taxonomy,
 //     then table rows ("Net sales\t32,765") and sentences ("net income ...

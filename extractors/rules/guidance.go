@@ -12,7 +12,7 @@ import (
 // "14.7%", "$(0.04)", "cents per share".
 const (
 	valuePat = `\$?\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?`
-	unitPat  = `(?:\s?(?:billion|million|thousand|percent|%|cents?(?: per (?:diluted )?share)?|per (?:diluted )?share|percentage points?|bps|basis points))?`
+	unitPat  = `(?:\s*(?:trillion|billion|million|thousand|percent|%|cents?(?: per (?:diluted )?share)?|per (?:diluted )?share|percentage points?|bps|basis points))?`
 )
 
 var (
@@ -52,7 +52,7 @@ var guidanceMetricRules = []keywordRule{
 
 // findGuidance returns guidance candidates. The primary pass reads every
 // sentence of outlook sections, forward-looking sentences elsewhere and
-// outlook tables; the recall pass reads the sentences that follow a
+// outlook tables. The recall pass reads the sentences that follow a
 // forward-looking one, such as the items of a list that "the Company
 // expects:" opens.
 func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCandidate {
@@ -191,9 +191,13 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 			Scale:      highUnit.scale,
 			Unit:       highUnit.unit,
 			Currency:   highUnit.currency,
-			Basis:      basis(ctx + " " + strings.ToLower(s.text)),
+			Basis:      basis(ctx),
 			Direction:  direction(strings.ToLower(s.text)),
 			Confidence: conf,
+		}
+		if g.Metric == "" || g.Metric == passes.MetricOther {
+			// A value without a metric name is rarely a target.
+			g.Metric, g.Confidence = passes.MetricOther, min(conf, 0.4)
 		}
 		if highUnit.kind == "percent" && strings.Contains(after, "growth") {
 			g.Metric += "_growth"
@@ -218,7 +222,8 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 	return out
 }
 
-// amountUnit is what the words after a number make of it.
+// amountUnit is the unit, scale and currency that the words after a number
+// give it.
 type amountUnit struct {
 	kind     string // usd, per_share, cents, percent, or "" when unknown
 	scale    int
@@ -244,8 +249,6 @@ func parseAmount(s string) (string, amountUnit, bool) {
 	}
 	var u amountUnit
 	switch {
-	case strings.Contains(lower, "per share") || strings.Contains(lower, "per diluted share"):
-		u = amountUnit{kind: "per_share", unit: "USD/shares", currency: "USD"}
 	case strings.Contains(lower, "percentage point"):
 		u = amountUnit{kind: "percent", unit: "percentage_points"}
 	case strings.Contains(lower, "bps") || strings.Contains(lower, "basis point"):
@@ -254,6 +257,10 @@ func parseAmount(s string) (string, amountUnit, bool) {
 		u = amountUnit{kind: "percent", unit: "percent"}
 	case strings.Contains(lower, "cent"):
 		u = amountUnit{kind: "cents", scale: -2, unit: "USD/shares", currency: "USD"}
+	case strings.Contains(lower, "per share") || strings.Contains(lower, "per diluted share"):
+		u = amountUnit{kind: "per_share", unit: "USD/shares", currency: "USD"}
+	case strings.Contains(lower, "trillion"):
+		u = amountUnit{kind: "usd", scale: 12, unit: "USD", currency: "USD"}
 	case strings.Contains(lower, "billion"):
 		u = amountUnit{kind: "usd", scale: 9, unit: "USD", currency: "USD"}
 	case strings.Contains(lower, "million"):

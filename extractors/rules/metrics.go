@@ -16,7 +16,7 @@ const maxDimensional = 150
 
 // labelRule maps a row or phrase label to a metric key.
 var labelRules = []keywordRule{
-	rule(`^(total )?net (sales|revenues?)$|^(total )?revenues?$|^net sales and revenues?$|^total net sales$`, passes.MetricRevenue),
+	rule(`^(total )?net (sales|revenues?)$|^net sales \(millions\)$|^(total )?revenues?$|^net sales and revenues?$|^total net sales$`, passes.MetricRevenue),
 	rule(`^net (income|earnings)( \(loss\))?( attributable to [a-z0-9 .,&'’]+)?$`, passes.MetricNetIncome),
 	rule(`^diluted( (net )?(earnings|income)( \(loss\))? per (common )?share)?( attributable to [a-z0-9 .,&'’]+)?$|^diluted (eps|earnings per share)$`, passes.MetricEPSDiluted),
 	rule(`^basic( (net )?(earnings|income)( \(loss\))? per (common )?share)?( attributable to [a-z0-9 .,&'’]+)?$`, passes.MetricEPSBasic),
@@ -29,18 +29,13 @@ var labelRules = []keywordRule{
 	rule(`^total assets$`, passes.MetricTotalAssets),
 	rule(`^total liabilities$`, passes.MetricTotalLiabilities),
 	rule(`^total current liabilities$`, passes.MetricCurrentLiabilities),
-	rule(`^adjusted ebitda$`, passes.MetricAdjustedEBITDA),
+	rule(`^(adjusted )?ebitda$`, passes.MetricAdjustedEBITDA),
+	rule(`^property,? plant,? and equipment\W+net$|^property and equipment, net$`, passes.MetricOther),
 }
 
 var (
-	// scaleHeaderRe finds "(in millions", "in thousands, except per share".
-	scaleHeaderRe = regexp.MustCompile(`(?i)\bin (thousands|millions|billions)\b`)
 	// periodHeaderRe finds "three months ended July 29, 2023".
 	periodHeaderRe = regexp.MustCompile(`(?i)\b(three|six|nine|twelve) months ended\s+([A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})|\b(?:fiscal )?years? ended\s+([A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})|\bquarter ended\s+([A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})`)
-	cellNumberRe   = regexp.MustCompile(`^\(?-?\$?\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?%?$`)
-	// rowRe matches a row printed on one line: a label, then numbers
-	// separated by tabs or spaces, with optional dollar signs.
-	rowRe = regexp.MustCompile(`^([A-Za-z][A-Za-z ,.'’&()\-]*?)[\s.:]*(\$?\s?\(?-?[0-9][0-9,]*(?:\.[0-9]+)?\)?)(?:[\s$]+\(?-?[0-9][0-9,]*(?:\.[0-9]+)?\)?)*\s*$`)
 )
 
 // findMetrics returns the XBRL facts of mapped concepts on the primary pass,
@@ -114,67 +109,52 @@ func factMetrics(doc *schemas.Document) []passes.MetricCandidate {
 	return append(plain, dimensional...)
 }
 
-// tableMetrics reads rows whose label is in labelRules and takes the first
-// number of the row, which is the current period in SEC statements.
+// tableMetrics reads rows whose label is in labelRules and takes the cell
+// of the latest year from the header above, or the first cell without one.
+//
+// NOTE: rows whose label and numbers the PDF text prints apart (column by
+// column) are not paired.
 func tableMetrics(text string, ci int, c passes.Chunk) []passes.MetricCandidate {
 	var out []passes.MetricCandidate
 	for _, ln := range splitLines(c.Text, c.Offset) {
-		label, cell, cellStart, ok := splitRow(ln)
-		if !ok {
+		label, cells := rowCells(ln)
+		if len(cells) == 0 {
 			continue
 		}
 		metric := labelMetric(label)
 		if metric == "" {
 			continue
 		}
-		n, ok := parseNumber(cell)
-		if !ok {
+		h := headerAbove(text, ln.Start)
+		pick := cells[h.current(len(cells))]
+		n, ok := parseNumber(pick.Text)
+		if !ok || (perShare[metric] && strings.Contains(pick.Text, ",")) {
+			// A per-share row with thousands separators is a share count,
+			// such as "Basic 4,154" under weighted average shares.
 			continue
 		}
 		m := passes.MetricCandidate{
-			Hint:       passes.Hint{Chunk: ci, Offset: cellStart},
-			Quote:      strings.TrimSpace(strings.TrimLeft(cell, "$ ")),
+			Hint:       passes.Hint{Chunk: ci, Offset: pick.Start},
+			Quote:      pick.Text,
 			Metric:     metric,
 			Label:      label,
-			Display:    strings.TrimSpace(cell),
+			Display:    pick.Text,
 			Source:     "table",
 			Confidence: 0.7,
 		}
-		setUnit(&m, metric, n, scaleBefore(text, ln.Start))
-		setPeriod(&m, text, ln.Start)
+		setUnit(&m, metric, n, h.scale)
+		m.PeriodType = "unknown"
+		if end := h.periodEnd(); end != "" {
+			m.PeriodType, m.PeriodEnd = "duration", end
+			if instantMetrics[metric] {
+				m.PeriodType = "instant"
+			}
+		} else {
+			setPeriod(&m, text, ln.Start)
+		}
 		out = append(out, m)
 	}
 	return out
-}
-
-// splitRow returns the label and the first number cell of a table row,
-// "Net sales\t32,765\t31,657" or "Net sales $ 32,765 $ 31,657".
-func splitRow(ln line) (label, cell string, cellStart int, ok bool) {
-	if strings.Contains(ln.Text, "\t") {
-		cells := strings.Split(ln.Text, "\t")
-		label = strings.TrimSpace(cells[0])
-		off := len(cells[0]) + 1
-		for _, c := range cells[1:] {
-			t := strings.TrimSpace(c)
-			if t == "" || t == "$" || t == ")" || t == "%" {
-				off += len(c) + 1
-				continue
-			}
-			if cellNumberRe.MatchString(t) {
-				lead := strings.Index(c, t)
-				return label, t, ln.Start + off + lead, label != ""
-			}
-			return "", "", 0, false
-		}
-		return "", "", 0, false
-	}
-	m := rowRe.FindStringSubmatchIndex(ln.Text)
-	if m == nil {
-		return "", "", 0, false
-	}
-	label = strings.TrimSpace(ln.Text[m[2]:m[3]])
-	cell = ln.Text[m[4]:m[5]]
-	return label, cell, ln.Start + m[4], label != ""
 }
 
 func labelMetric(label string) string {
@@ -183,17 +163,7 @@ func labelMetric(label string) string {
 	return firstMatch(labelRules, l)
 }
 
-// scaleBefore returns the power of ten of the nearest "in millions" header
-// within 6000 bytes before off, or 0.
-func scaleBefore(text string, off int) int {
-	from := max(off-6000, 0)
-	window := text[from:off]
-	locs := scaleHeaderRe.FindAllStringSubmatch(window, -1)
-	if len(locs) == 0 {
-		return 0
-	}
-	return scaleWords[strings.ToLower(locs[len(locs)-1][1])]
-}
+var perShare = map[string]bool{passes.MetricEPSDiluted: true, passes.MetricEPSBasic: true, passes.MetricDividendsPerShare: true}
 
 // setUnit fills unit, currency, scale and value; per-share figures carry no
 // scale.
@@ -203,6 +173,11 @@ func setUnit(m *passes.MetricCandidate, metric string, n parsedNumber, scale int
 		m.Unit, m.Currency, m.Scale = "USD/shares", "USD", 0
 	case passes.MetricSharesOutstanding:
 		m.Unit, m.Scale = "shares", scale
+	case passes.MetricCapex:
+		// Capital expenditures are a payment amount, printed as an outflow
+		// "(1,577)" in cash flow statements and positive in XBRL.
+		m.Unit, m.Currency, m.Scale = "USD", "USD", scale
+		n.Digits = strings.TrimPrefix(n.Digits, "-")
 	default:
 		m.Unit, m.Currency, m.Scale = "USD", "USD", scale
 	}

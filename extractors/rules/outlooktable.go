@@ -113,8 +113,9 @@ func tableCell(ci int, label, value string, off int, period string) (passes.Guid
 	}
 	lowerLabel := strings.ToLower(label)
 	metric := firstMatch(guidanceMetricRules, lowerLabel)
+	conf := 0.7
 	if metric == "" {
-		metric = passes.MetricOther
+		metric, conf = passes.MetricOther, 0.4
 	}
 	return passes.GuidanceCandidate{
 		Hint:       passes.Hint{Chunk: ci, Offset: off},
@@ -129,6 +130,6 @@ func tableCell(ci int, label, value string, off int, period string) (passes.Guid
 		Currency:   hu.currency,
 		Basis:      basis(lowerLabel),
 		Direction:  "unspecified",
-		Confidence: 0.7,
+		Confidence: conf,
 	}, true
 }

@@ -23,13 +23,16 @@ var (
 	// a space or directly by a capital letter, which PDF text produces when
 	// it drops the space ("conditions.The Company").
 	sentenceEndRe = regexp.MustCompile(`[.!?][”"’]?(?:\s+|)[A-Z“"]`)
-	skipHeadingRe = regexp.MustCompile(`(?i)^(table of contents|risk factors|index|page \d+|\d+)$`)
+	skipHeadingRe = regexp.MustCompile(`(?i)^(table of contents|risk factors|index|page \d+|\d+)$|^index to (consolidated )?financial statements$|\|\s*\d{1,3}$|form 10-[kq]\b.*\b\d{1,3}$`)
+	// groupTitleRe matches the titles over a group of risks, such as
+	// "Risks Related to Our Stock Ownership".
+	groupTitleRe = regexp.MustCompile(`(?i)^(?:[a-z,&’' ]+ )?risks? (?:related|relating|associated) (?:to|with)\b|^(?:[a-z,&’' ]+ )?risks$`)
 )
 
 // findRisks returns heading candidates. The primary pass takes standalone
-// heading lines; the recall pass takes the first sentences of bulleted
-// paragraphs and the sub-section titles with no sentence shape, at lower
-// confidence.
+// heading lines. The recall pass takes, at lower confidence, the first
+// sentences of bulleted paragraphs and the sub-section titles that have no
+// sentence shape.
 func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate {
 	var out []passes.RiskCandidate
 	text := req.Document.Text
@@ -60,7 +63,7 @@ func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate
 				continue
 			}
 			cand.Hint = passes.Hint{Chunk: ci, Offset: cand.Offset}
-			body := text[min(cand.Offset+len(cand.Quote), len(text)):min(cand.Offset+len(cand.Quote)+1500, len(text))]
+			body := firstParagraph(text, cand.Offset+len(cand.Quote))
 			classify(&cand, body)
 			out = append(out, cand)
 		}
@@ -118,6 +121,10 @@ func isSentenceLike(t string) bool {
 	if !unicode.IsUpper(r) && r != '“' && r != '"' {
 		return false
 	}
+	if strings.HasSuffix(t, ":") {
+		// "... including the following:" opens a list in the body.
+		return false
+	}
 	body := strings.TrimRight(t, ".!?”\" ")
 	return !sentenceEndRe.MatchString(body)
 }
@@ -136,6 +143,9 @@ func isBody(next, heading string, width int) bool {
 // that ends its paragraph and body text follows. A title without a final
 // period that another heading follows is a sub-section title, left to the
 // recall pass.
+//
+// NOTE: the parsed text carries no bold or italics, so a one-sentence body
+// paragraph followed by a longer one also passes as a heading.
 func headingLine(lines []line, i, width int) (passes.RiskCandidate, bool) {
 	ln := lines[i]
 	if bulletRe.MatchString(ln.Text) || i+1 >= len(lines) || !isSentenceLike(ln.Text) || !endsParagraph(ln.Text, width) {
@@ -145,7 +155,7 @@ func headingLine(lines []line, i, width int) (passes.RiskCandidate, bool) {
 		return passes.RiskCandidate{}, false
 	}
 	sentence := strings.HasSuffix(ln.Text, ".")
-	if !sentence && isSubTitle(lines, i, width) {
+	if !sentence && (isSubTitle(lines, i, width) || groupTitleRe.MatchString(ln.Text)) {
 		return passes.RiskCandidate{}, false
 	}
 	conf := 0.8
@@ -168,7 +178,7 @@ func isSubTitle(lines []line, i, width int) bool {
 // titleLine returns a sub-section title as a low-confidence candidate.
 func titleLine(lines []line, i, width int) (passes.RiskCandidate, bool) {
 	ln := lines[i]
-	if strings.HasSuffix(ln.Text, ".") || !isSentenceLike(ln.Text) || !isSubTitle(lines, i, width) {
+	if strings.HasSuffix(ln.Text, ".") || !isSentenceLike(ln.Text) || !(isSubTitle(lines, i, width) || groupTitleRe.MatchString(ln.Text)) {
 		return passes.RiskCandidate{}, false
 	}
 	return passes.RiskCandidate{Quote: ln.Text, Hint: passes.Hint{Offset: ln.Start}, Confidence: 0.3}, true
@@ -202,9 +212,9 @@ func bulletHeading(lines []line, i int) (passes.RiskCandidate, bool) {
 		end++
 	}
 	quote := para[:end]
-	// Lines after the first were joined with "\n" but the text may hold
-	// other whitespace; keep only the part on the first line when the
-	// sentence wraps, and let the citation check match the rest.
+	// A wrapped sentence was joined from trimmed lines, so it may differ
+	// from the text in whitespace. Collapse it, because the citation check
+	// matches it after normalising whitespace.
 	if strings.Contains(quote, "\n") {
 		quote = strings.Join(strings.Fields(quote), " ")
 	}
@@ -212,4 +222,23 @@ func bulletHeading(lines []line, i int) (passes.RiskCandidate, bool) {
 		return passes.RiskCandidate{}, false
 	}
 	return passes.RiskCandidate{Quote: quote, Hint: passes.Hint{Offset: start}, Confidence: 0.6}, true
+}
+
+// firstParagraph returns the body text after a heading that ends at off: the
+// rest of its line and the next line, at most 1500 bytes, so that the words
+// of the next risk do not set this one's severity.
+func firstParagraph(text string, off int) string {
+	off = min(off, len(text))
+	end := min(off+1500, len(text))
+	window := text[off:end]
+	first := strings.IndexByte(window, '\n')
+	if first < 0 {
+		return window
+	}
+	rest := strings.TrimLeft(window[first+1:], " \t\n\f")
+	skipped := len(window[first+1:]) - len(rest)
+	if second := strings.IndexByte(rest, '\n'); second >= 0 {
+		return window[:first+1+skipped+second]
+	}
+	return window
 }

@@ -12,7 +12,7 @@ var (
 	// for the fiscal quarter ended November 2, 2024 was $44.2 million": a
 	// metric phrase, at most 160 bytes without a sentence end, then a dollar
 	// amount with a scale word.
-	sentenceFigureRe = regexp.MustCompile(`(?i)\b(net sales|net revenues?|total revenues?|revenues?|net income|net earnings|operating income|adjusted ebitda|free cash flow)\b((?:[^.;$\n]|\.\d|\n[a-z0-9]){0,160}?)(\$\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?)\s*(thousand|million|billion)\b`)
+	sentenceFigureRe = regexp.MustCompile(`(?i)\b(net sales|net revenues?|total revenues?|revenues?|net income|net earnings|operating income|adjusted ebitda|free cash flow)\b((?:[^.;$\n]|\.\d|\n[a-z0-9]){0,160}?(?:\bwas|\bwere|\bof|\btotaled|\btotaling|\bto|\breached|\bat)\s+)(\$\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?)\s*(thousand|million|billion)\b`)
 	// perShareRe finds "$0.88 per share on a diluted basis" and "diluted
 	// EPS of $1.25".
 	perShareRe = regexp.MustCompile(`(?i)(\$\s?\(?[0-9]+\.[0-9]{2}\)?) per (?:diluted )?share(?: on a diluted basis)?|\bdiluted (?:eps|earnings per share)(?: [a-z ]{0,40}?)? (?:of|was|were) (\$\s?\(?[0-9]+\.[0-9]{2}\)?)`)

@@ -26,13 +26,13 @@ var riskCategoryRules = []keywordRule{
 	rule(`geopolitic|war\b|terroris|political|trade (dispute|polic|restrict)|tariff|sanction|international operations|conflict`, "geopolitical"),
 	rule(`supply chain|supplier|manufactur|component|sole.source|single.source|logistics|raw material`, "supply_chain"),
 	rule(`competi`, "competition"),
-	rule(`credit rating|credit risk|counterpart|indebtedness|\bdebt\b|borrow`, "credit"),
-	rule(`liquidity|cash flow|capital resources|access to capital|financing`, "liquidity"),
-	rule(`regulat|law|legal|litigation|government|tax|compliance|antitrust|privacy|intellectual property|patent|sec\b|accounting`, "regulatory_legal"),
+	rule(`credit rating|ratings?\b|downgrade|credit risk|counterpart|indebtedness|\bdebt\b|borrow|dilution`, "credit"),
+	rule(`liquidity|cash flow|capital resources|access to capital|additional capital|raise capital|financing`, "liquidity"),
+	rule(`regulat|\blaws?\b|legal|litigation|government|\btax|compliance|antitrust|privacy|intellectual property|patent|\bsec\b|accounting|internal control|polic(y|ies)`, "regulatory_legal"),
 	rule(`econom|inflation|interest rate|recession|macroeconomic|pandemic|covid`, "macroeconomic"),
 	rule(`market price|stock price|volatil|exchange rate|currenc|investment portfolio|financial markets`, "market"),
 	rule(`technolog|software|platform|product development|innovation|artificial intelligence|\bai\b`, "technology"),
-	rule(`operation|employee|personnel|talent|management|key person|disrupt|natural disaster|infrastructure|reputation|brand`, "operational"),
+	rule(`operation|employee|personnel|talent|management|key person|disrupt|natural disaster|catastroph|infrastructure|reputation|brand|partner|third.party|rel(y|ies) (up)?on|payment processing|claims`, "operational"),
 }
 
 // severityRules set the severity from the heading and the start of the
@@ -46,18 +46,25 @@ var severityRules = []keywordRule{
 	rule(`delist`, "high"),
 	rule(`cyber.?attack`, "medium"),
 	rule(`materially (and )?adversely affect`, "medium"),
-	rule(`material(ly)? adverse (effect|impact)`, "medium"),
+	rule(`material(ly)?,? (and )?adverse (effect|impact)`, "medium"),
 	rule(`significant(ly)? (harm|adverse)`, "medium"),
 	rule(`could (harm|adversely affect|negatively (affect|impact))`, "medium"),
 	rule(`adversely (affect|impact)`, "medium"),
 }
 
+// impactRe matches the stock phrases of a risk's impact ("our business,
+// financial condition and results of operations"), which say nothing about
+// its category.
+var impactRe = regexp.MustCompile(`(?i)financial condition|results of operations|operating results|cash flows?|financial results|financial performance|profitability|stock price|price of our (common )?stock`)
+
 // classify sets the category and severity of a risk from its heading and
-// the first part of its body.
+// the first part of its body. The category keyword that comes first in the
+// heading, once the stock impact phrases are removed, wins, because a
+// heading names its cause before its effect.
 func classify(c *passes.RiskCandidate, body string) {
 	c.Category = "other"
 	for _, text := range []string{c.Quote, body} {
-		if v := firstMatch(riskCategoryRules, text); v != "" {
+		if v := earliestMatch(riskCategoryRules, impactRe.ReplaceAllString(text, "")); v != "" {
 			c.Category = v
 			break
 		}
@@ -73,6 +80,18 @@ func classify(c *passes.RiskCandidate, body string) {
 			}
 		}
 	}
+}
+
+// earliestMatch returns the value of the rule that matches first in text;
+// on a tie the earlier rule wins.
+func earliestMatch(rules []keywordRule, text string) string {
+	best, at := "", -1
+	for _, r := range rules {
+		if loc := r.re.FindStringIndex(text); loc != nil && (at < 0 || loc[0] < at) {
+			best, at = r.value, loc[0]
+		}
+	}
+	return best
 }
 
 func firstMatch(rules []keywordRule, text string) string {

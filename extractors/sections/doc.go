@@ -11,8 +11,9 @@
 // # Table of contents
 //
 // An item heading counts only when it starts a line, its line is short, and
-// body text follows it: a line that ends in a page number, or that another
-// item heading follows within a few lines, is a table-of-contents entry.
+// body text follows it. A line that ends in a page number is a
+// table-of-contents entry, and so is one that another item heading follows
+// within a few lines.
 // When an item heading occurs several times, the last occurrence followed by
 // a body of at least MinBody bytes wins, because cross references and tables
 // of contents come before the real heading.

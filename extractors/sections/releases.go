@@ -19,7 +19,9 @@ var (
 	// stopHeadingRe matches the headings that usually follow an outlook
 	// section in an earnings release.
 	stopHeadingRe = regexp.MustCompile(`(?i)\b(conference call|webcast|about [a-z]|forward-looking statements|cautionary|safe harbor|non-gaap|contacts?\b|investor relations|use of non)`)
-	statementRe   = regexp.MustCompile(`(?i)\b(consolidated|condensed|combined)\b.{0,40}\b(statements? of (income|operations|earnings|cash flows?|comprehensive|financial position)|balance sheets?)\b`)
+	// statementRe runs on the line with its spaces removed, because PDF text
+	// may split a word ("Consolidated Statement of Incom e").
+	statementRe = regexp.MustCompile(`(?i)(consolidated|condensed|combined).{0,40}(statements?of(income|operations|earnings|cashflows?|comprehensive|financialposition)|balancesheets?)`)
 )
 
 // findOutlook returns the first outlook or guidance heading that body text
@@ -33,6 +35,14 @@ func findOutlook(text string, lines []line, others []schemas.Section) (schemas.S
 		}
 		if i+1 >= len(lines) {
 			break
+		}
+		if i > 0 {
+			prev := lines[i-1].Text
+			if len(prev) > 40 && !strings.ContainsAny(prev[len(prev)-1:], ".:;!?)") {
+				// The end of a wrapped title: "...; Raises Full-Year" /
+				// "Guidance".
+				continue
+			}
 		}
 		next := lines[i+1].Text
 		if len(next) < 30 && !strings.HasSuffix(next, ":") && !strings.HasSuffix(next, ".") {
@@ -72,7 +82,7 @@ func findStatements(text string, lines []line, items []schemas.Section) (schemas
 		}
 	}
 	for i, ln := range lines {
-		if ln.Start < from || len(ln.Text) > 120 || !statementRe.MatchString(ln.Text) {
+		if ln.Start < from || len(ln.Text) > 120 || !statementRe.MatchString(strings.ReplaceAll(ln.Text, " ", "")) {
 			continue
 		}
 		if trailingPageRe.MatchString(ln.Text) || (i+1 < len(lines) && pageNumberRe.MatchString(lines[i+1].Text)) {

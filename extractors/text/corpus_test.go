@@ -66,6 +66,7 @@ func TestCorpusSubmissions(t *testing.T) {
 			quotes[r.File] = append(quotes[r.File], r.Quote)
 		}
 	}
+
 	files, err := filepath.Glob(filepath.Join(dir, "8k", "*.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +86,7 @@ func TestCorpusSubmissions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+
 			if doc.Form != "8-K" || doc.CIK == "" || doc.Accession == "" || doc.Company == "" || len(doc.FilingDate) != 10 {
 				t.Errorf("header: got form %q cik %q accession %q company %q date %q", doc.Form, doc.CIK, doc.Accession, doc.Company, doc.FilingDate)
 			}
@@ -97,6 +99,7 @@ func TestCorpusSubmissions(t *testing.T) {
 				}
 			}
 			checkSegments(t, doc, src)
+
 			collapsed := collapse(doc.Text)
 			for _, q := range quotes[rel] {
 				total++
@@ -114,6 +117,7 @@ func TestCorpusSubmissions(t *testing.T) {
 					t.Errorf("quote %q: text offset %d has source offset %d", q, at, off)
 					continue
 				}
+
 				// The source bytes from the mapped offset hold the same words.
 				window := src[off:min(int(off)+2*len(q)+64, len(src))]
 				if !strings.HasPrefix(collapse(string(window)), collapse(q)) {

@@ -12,7 +12,7 @@
 // <TEXT> and </TEXT>. Text is the concatenation of the documents' content,
 // separated by a blank line, with the wrapper tag lines and <PAGE> markers
 // removed and line structure kept. When a document's content is HTML, tags
-// are removed, block-level tags end a line and entities are decoded; each
+// are removed, block-level tags end a line and entities are decoded. Each
 // decoded entity gets a segment of its own that maps to its ampersand.
 // Uuencoded documents (graphics, PDF and ZIP attachments) and XBRL exhibits
 // (EX-101.*) are left out.

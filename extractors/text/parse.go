@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -70,5 +69,3 @@ func checkBinary(data []byte) error {
 	}
 	return nil
 }
-
-var errCanceled = errors.New("parse canceled")

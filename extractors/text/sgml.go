@@ -10,7 +10,7 @@ import (
 	"github.com/finx-dev/finx/schemas"
 )
 
-// headerFields maps SGML header keys to the Filing field they fill; the
+// headerFields maps SGML header keys to the Filing field they fill. The
 // first occurrence wins, which for the company is the filer.
 var headerFields = map[string]func(*schemas.Document, string){
 	"ACCESSION NUMBER":          func(d *schemas.Document, v string) { d.Accession = v },
@@ -48,7 +48,7 @@ func parseSubmission(ctx context.Context, b *builder, doc *schemas.Document) err
 		switch {
 		case trimmed == "<DOCUMENT>":
 			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("%w: %w", errCanceled, err)
+				return err
 			}
 			inHeader = false
 			cur = &submissionDoc{}
@@ -159,8 +159,8 @@ func isHTML(filename string, body []byte) bool {
 	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html"))
 }
 
-// isoDate turns an EDGAR date (YYYYMMDD) into YYYY-MM-DD; other values are
-// returned unchanged.
+// isoDate turns an EDGAR date (YYYYMMDD) into YYYY-MM-DD and returns other
+// values unchanged.
 func isoDate(v string) string {
 	if len(v) != 8 {
 		return v

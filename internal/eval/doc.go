@@ -1,5 +1,5 @@
-// Package eval scores extraction results against the hand-checked answers
-// of the test corpus (gold.jsonl): for each kind (risk, number, guidance) the
+// Package eval scores extraction results against the hand-checked rows of
+// the test corpus (gold.jsonl): for each kind (risk, number, guidance) the
 // share of gold rows that some extracted item matches.
 //
 // A gold row matches an item of its document when the quotes overlap, that

@@ -170,16 +170,21 @@ func Normalize(s string) string {
 }
 
 func numberAgrees(g Gold, m schemas.Metric) bool {
-	if g.ValueBase != "" && decimalEqual(g.ValueBase, m.Value) {
+	// Signs are compared as magnitudes because filings print outflows such
+	// as capital expenditures in parentheses while gold rows may record
+	// them as positive amounts.
+	if g.ValueBase != "" && decimalEqual(abs(g.ValueBase), abs(m.Value)) {
 		return true
 	}
 	if g.Value == nil {
 		return false
 	}
 	// The printed value, compared with the displayed figure.
-	disp := strings.NewReplacer("$", "", ",", "", "(", "-", ")", "", " ", "").Replace(m.Display)
-	return decimalEqual(g.Value.String(), disp) || decimalEqual(strings.TrimPrefix(g.Value.String(), "-"), disp)
+	disp := strings.NewReplacer("$", "", ",", "", "(", "", ")", "", " ", "", "-", "").Replace(m.Display)
+	return decimalEqual(abs(g.Value.String()), disp)
 }
+
+func abs(s string) string { return strings.TrimPrefix(s, "-") }
 
 func guidanceAgrees(g Gold, x schemas.Guidance) bool {
 	low, high := g.Low, g.High

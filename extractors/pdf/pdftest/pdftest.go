@@ -25,13 +25,26 @@ import (
 type Doc struct {
 	// Fonts are available to every page under their Name.
 	Fonts []Font
-	// Pages are the content streams, one per page; an empty string makes a
+	// Pages are the content streams, one per page. An empty string makes a
 	// page without content.
 	Pages []string
 	// Compress writes content streams with FlateDecode.
 	Compress bool
 	// Title, when set, goes into the document information dictionary.
 	Title string
+	// Forms are form XObjects available to every page under their Name,
+	// drawn with "/Name Do".
+	Forms []Form
+}
+
+// Form is a form XObject: a content stream that pages draw with Do.
+type Form struct {
+	// Name is the resource name, such as "Fm1".
+	Name string
+	// Content is the form's content stream, drawn with the document's fonts.
+	Content string
+	// Matrix, when set, is the form matrix, such as "1 0 0 1 0 -100".
+	Matrix string
 }
 
 // Font is a font resource.
@@ -46,8 +59,14 @@ type Font struct {
 	// ToUnicode, when set, makes a Type0 font with Identity-H encoding: each
 	// two-byte code maps to the given text. Show its text with Hex.
 	ToUnicode map[uint16]string
-	// CIDWidth is the advance of every glyph of a Type0 font in 1/1000 em;
-	// zero means 600.
+	// CMap, when set, is written as the ToUnicode CMap of a Type0 font in
+	// place of the one made from ToUnicode.
+	CMap string
+	// Type0 makes a Type0 font with Identity-H encoding even when ToUnicode
+	// and CMap are empty. Such a font has no ToUnicode entry.
+	Type0 bool
+	// CIDWidth is the advance of every glyph of a Type0 font in 1/1000 em.
+	// Zero means 600.
 	CIDWidth int
 }
 
@@ -60,8 +79,9 @@ func (d Doc) Bytes() []byte {
 	w := &writer{}
 	w.buf.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
-	// Object numbers: 1 catalog, 2 page tree, 3 info, then fonts, then for
-	// each page its page object and content stream.
+	// Object numbers: 1 catalog, 2 page tree, 3 info, then fonts (with
+	// their descendant and CMap objects), forms, and for each page its page
+	// object and content stream.
 	const catalog, pageTree, info = 1, 2, 3
 	next := 4
 	fontRefs := make([]int, len(d.Fonts))
@@ -70,11 +90,16 @@ func (d Doc) Bytes() []byte {
 		fontRefs[i] = next
 		next++
 		var extra []int
-		if f.ToUnicode != nil {
+		if f.composite() {
 			extra = []int{next, next + 1} // descendant font, ToUnicode stream
 			next += 2
 		}
 		fontObjects = append(fontObjects, extra)
+	}
+	formRefs := make([]int, len(d.Forms))
+	for i := range d.Forms {
+		formRefs[i] = next
+		next++
 	}
 	pageRefs := make([]int, len(d.Pages))
 	for i := range d.Pages {
@@ -94,30 +119,53 @@ func (d Doc) Bytes() []byte {
 	var fontDict []string
 	for i, f := range d.Fonts {
 		fontDict = append(fontDict, fmt.Sprintf("/%s %d 0 R", f.Name, fontRefs[i]))
-		if f.ToUnicode == nil {
+		if !f.composite() {
 			w.object(fontRefs[i], simpleFont(f))
 			continue
 		}
 		desc, cmap := fontObjects[i][0], fontObjects[i][1]
-		w.object(fontRefs[i], fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
-			f.BaseFont, desc, cmap))
+		toUnicode := fmt.Sprintf(" /ToUnicode %d 0 R", cmap)
+		if f.ToUnicode == nil && f.CMap == "" {
+			toUnicode = ""
+		}
+		w.object(fontRefs[i], fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R]%s >>",
+			f.BaseFont, desc, toUnicode))
 		width := f.CIDWidth
 		if width == 0 {
 			width = 600
 		}
 		w.object(desc, fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW %d >>",
 			f.BaseFont, width))
-		w.stream(cmap, toUnicodeCMap(f.ToUnicode), false)
+		text := f.CMap
+		if text == "" {
+			text = toUnicodeCMap(f.ToUnicode)
+		}
+		w.stream(cmap, "", text, false)
 	}
-	resources := fmt.Sprintf("<< /Font << %s >> >>", strings.Join(fontDict, " "))
+	fontResources := fmt.Sprintf("/Font << %s >>", strings.Join(fontDict, " "))
+	var formDict []string
+	for i, f := range d.Forms {
+		formDict = append(formDict, fmt.Sprintf("/%s %d 0 R", f.Name, formRefs[i]))
+		dict := fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [0 0 %d %d] /Resources << %s >>", pageWidth, pageHeight, fontResources)
+		if f.Matrix != "" {
+			dict += " /Matrix [" + f.Matrix + "]"
+		}
+		w.stream(formRefs[i], dict, f.Content, d.Compress)
+	}
+	resources := fmt.Sprintf("<< %s >>", fontResources)
+	if len(formDict) > 0 {
+		resources = fmt.Sprintf("<< %s /XObject << %s >> >>", fontResources, strings.Join(formDict, " "))
+	}
 
 	for i, content := range d.Pages {
 		page, strm := pageRefs[i], pageRefs[i]+1
 		w.object(page, fmt.Sprintf("<< /Type /Page /Parent %d 0 R /Resources %s /Contents %d 0 R >>", pageTree, resources, strm))
-		w.stream(strm, content, d.Compress)
+		w.stream(strm, "", content, d.Compress)
 	}
 	return w.finish(next, catalog, info)
 }
+
+func (f Font) composite() bool { return f.Type0 || f.ToUnicode != nil || f.CMap != "" }
 
 func simpleFont(f Font) string {
 	s := fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding", f.BaseFont)
@@ -186,7 +234,8 @@ func (w *writer) object(num int, body string) {
 	fmt.Fprintf(&w.buf, "%d 0 obj\n%s\nendobj\n", num, body)
 }
 
-func (w *writer) stream(num int, content string, compress bool) {
+// stream writes a stream object with the extra dictionary entries in dict.
+func (w *writer) stream(num int, dict, content string, compress bool) {
 	data := []byte(content)
 	filter := ""
 	if compress {
@@ -201,7 +250,10 @@ func (w *writer) stream(num int, content string, compress bool) {
 		w.offsets = make(map[int]int)
 	}
 	w.offsets[num] = w.buf.Len()
-	fmt.Fprintf(&w.buf, "%d 0 obj\n<< /Length %d%s >>\nstream\n", num, len(data), filter)
+	if dict != "" {
+		dict += " "
+	}
+	fmt.Fprintf(&w.buf, "%d 0 obj\n<< %s/Length %d%s >>\nstream\n", num, dict, len(data), filter)
 	w.buf.Write(data)
 	w.buf.WriteString("\nendstream\nendobj\n")
 }

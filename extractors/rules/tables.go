@@ -1,0 +1,176 @@
+package rules
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/finx-dev/finx/extractors/passes"
+)
+
+// headerLookback bounds, in bytes, how far above a table row the scale,
+// years and period headers are looked for.
+const headerLookback = 4000
+
+// headerLines is how many lines above the years row a table header's
+// "Years ended September 28" line may sit.
+const headerLines = 3
+
+var (
+	// numberTokenRe finds the number cells of a row.
+	numberTokenRe = regexp.MustCompile(`\(?-?[0-9][0-9,]*(?:\.[0-9]+)?\)?%?`)
+	// rowLabelRe splits a row printed on one line into its label and the
+	// rest, which must hold only numbers, dollar signs and dashes.
+	rowLabelRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9 ,.'’&()/\-—–]*?[A-Za-z)])[\s.:]*((?:[\s$]*(?:\(?-?[0-9][0-9,]*(?:\.[0-9]+)?\)?%?|—|–|-))+)\s*$`)
+	// scaleRe finds "(in millions", "(Dollars in millions", "(Millions,",
+	// "in thousands" and "$ million".
+	scaleRe     = regexp.MustCompile(`(?i)\(\s*(?:dollars |amounts |\$ )?(?:in )?(thousands|millions|billions)\b|\bin (thousands|millions|billions)\b|(?:^|[\s(])\$\s?(thousand|million|billion)s?\b`)
+	yearTokenRe = regexp.MustCompile(`\b(19[89][0-9]|20[0-9][0-9])\b`)
+	// monthDayRe finds "December 31" and "July 29, 2023" in headers.
+	monthDayRe  = regexp.MustCompile(`(?i)\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2})\b(?:,?\s+((?:19|20)\d\d))?`)
+	bigNumberRe = regexp.MustCompile(`[0-9],[0-9]{3}`)
+)
+
+// instantMetrics are balance-sheet figures, measured at a date.
+var instantMetrics = map[string]bool{
+	passes.MetricCash: true, passes.MetricTotalAssets: true, passes.MetricTotalLiabilities: true,
+	passes.MetricCurrentLiabilities: true, passes.MetricTotalDebt: true, passes.MetricSharesOutstanding: true,
+}
+
+// cell is a number of a table row; Start is its byte offset in the text.
+type cell struct {
+	Text  string
+	Start int
+}
+
+// rowCells returns the label and number cells of a table row:
+// "Net sales\t32,765\t31,657" or "Net sales $ 32,765 $ 31,657".
+func rowCells(ln line) (string, []cell) {
+	var label, rest string
+	restAt := 0
+	if i := strings.IndexByte(ln.Text, '\t'); i >= 0 {
+		label, rest, restAt = strings.TrimSpace(ln.Text[:i]), ln.Text[i+1:], i+1
+		if strings.TrimSpace(strings.NewReplacer("$", "", "\t", "", "—", "", "–", "", " ", "", "%", "").Replace(numberTokenRe.ReplaceAllString(rest, ""))) != "" {
+			return "", nil
+		}
+	} else {
+		m := rowLabelRe.FindStringSubmatchIndex(ln.Text)
+		if m == nil {
+			return "", nil
+		}
+		label, rest, restAt = ln.Text[m[2]:m[3]], ln.Text[m[4]:m[5]], m[4]
+	}
+	var cells []cell
+	for _, loc := range numberTokenRe.FindAllStringIndex(rest, -1) {
+		cells = append(cells, cell{Text: rest[loc[0]:loc[1]], Start: ln.Start + restAt + loc[0]})
+	}
+	return label, cells
+}
+
+// tableHeader is the scale, years and dates of a table, read from the lines
+// above a row.
+type tableHeader struct {
+	scale int
+	// years are the column years in print order, such as [2017 2018 2019].
+	years []int
+	// monthDay is "12-31" from "Years ended December 31", or "".
+	monthDay string
+	// dates are the full header dates in print order, ISO formatted.
+	dates []string
+}
+
+// headerAbove reads the headers in the headerLookback bytes above off.
+func headerAbove(text string, off int) tableHeader {
+	from := max(off-headerLookback, 0)
+	window := text[from:off]
+	var h tableHeader
+	// The first scale of the nearest header line counts, because a header
+	// such as "(In millions, except shares, which are in thousands)" names
+	// the figures' scale first.
+	if locs := scaleRe.FindAllStringIndex(window, -1); len(locs) > 0 {
+		lineStart := strings.LastIndexByte(window[:locs[len(locs)-1][0]], '\n') + 1
+		if m := scaleRe.FindStringSubmatch(window[lineStart:]); m != nil {
+			for _, g := range m[1:] {
+				if g != "" {
+					h.scale = scaleWords[strings.ToLower(g)]
+					break
+				}
+			}
+		}
+	}
+	lines := strings.Split(window, "\n")
+	yearsAt := -1
+	for i := len(lines) - 1; i >= 0 && (h.years == nil || h.monthDay == ""); i-- {
+		t := strings.TrimSpace(lines[i])
+		if yearsAt >= 0 && i < yearsAt-headerLines {
+			// The month and day belong to the header block of the years.
+			break
+		}
+		if h.years == nil && !bigNumberRe.MatchString(t) {
+			if ys := yearTokenRe.FindAllString(t, -1); len(ys) >= 2 {
+				for _, y := range ys {
+					n, _ := strconv.Atoi(y)
+					h.years = append(h.years, n)
+				}
+				yearsAt = i
+				for _, m := range monthDayRe.FindAllStringSubmatch(t, -1) {
+					if iso, ok := isoDate(m[0]); ok {
+						h.dates = append(h.dates, iso)
+					}
+				}
+			}
+		}
+		if h.monthDay == "" && len(t) < 200 && !bigNumberRe.MatchString(t) {
+			if m := monthDayRe.FindStringSubmatch(t); m != nil {
+				if iso, ok := isoDate(m[1] + " " + m[2] + " 2000"); ok {
+					h.monthDay = iso[5:]
+				}
+			}
+		}
+	}
+	return h
+}
+
+// current returns the index of the cell of the latest year: the column of
+// the maximum header year when the row has a cell per year, else the last
+// cell when years ascend and the first otherwise.
+func (h tableHeader) current(cells int) int {
+	if len(h.years) < 2 || cells == 0 {
+		return 0
+	}
+	best := 0
+	for i, y := range h.years {
+		if y > h.years[best] {
+			best = i
+		}
+	}
+	if cells >= len(h.years) {
+		// Extra cells (change columns, percentages) follow the year columns.
+		return best
+	}
+	if h.years[len(h.years)-1] > h.years[0] {
+		return cells - 1
+	}
+	return 0
+}
+
+// periodEnd returns the ISO end date of the current column, or "".
+func (h tableHeader) periodEnd() string {
+	if len(h.dates) > 0 {
+		latest := h.dates[0]
+		for _, d := range h.dates {
+			if d > latest {
+				latest = d
+			}
+		}
+		return latest
+	}
+	if len(h.years) == 0 || h.monthDay == "" {
+		return ""
+	}
+	year := h.years[0]
+	for _, y := range h.years {
+		year = max(year, y)
+	}
+	return strconv.Itoa(year) + "-" + h.monthDay
+}
