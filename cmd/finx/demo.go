@@ -66,7 +66,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	sk, sinkWhere, err := sf.openSink(ctx, logger)
+	sk, sinkWhere, err := sf.openSink(ctx, logger, nil)
 	if err != nil {
 		return err
 	}
@@ -147,8 +147,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // publish sends every document under paths to filings.raw.
 func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []string, tr *tracker, logger *slog.Logger, st *stages) ([]files.Skipped, error) {
-	w := kafka.NewWriter(cfg, kafka.TopicRaw)
-	st.add(w)
+	w := st.writer(cfg, kafka.TopicRaw)
 	var backoff pipeline.Backoff
 	return files.Walk(ctx, paths, files.Config{}, func(doc files.Document) error {
 		msg, err := kafka.EncodeFiling(ctx, doc.Filing, doc.Content, cfg.InlineLimit, blobs)

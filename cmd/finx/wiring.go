@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
 	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/finx-dev/finx/connectors/blob"
@@ -72,13 +73,15 @@ type sink interface {
 }
 
 // openSink opens ClickHouse when an address is set, else the file sink.
-func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger) (sink, string, error) {
+// reg receives the ClickHouse sink's metrics; nil registers none.
+func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg prometheus.Registerer) (sink, string, error) {
 	if s.clickhouse != "" {
 		ch, err := clickhouse.Open(ctx, clickhouse.Config{
-			Addr:     s.clickhouse,
-			Database: s.chDatabase,
-			Username: s.chUser,
-			Password: s.chPassword,
+			Addr:       s.clickhouse,
+			Database:   s.chDatabase,
+			Username:   s.chUser,
+			Password:   s.chPassword,
+			Registerer: reg,
 		}, logger)
 		if err != nil {
 			return nil, "", err
@@ -96,6 +99,26 @@ func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger) (sink,
 type stages struct {
 	mu      sync.Mutex
 	closers []io.Closer
+	// metrics, when set, watches every reader and writer.
+	metrics *kafka.Metrics
+}
+
+func (s *stages) reader(cfg kafka.Config, group, topic string) *kafkago.Reader {
+	r := kafka.NewReader(cfg, group, topic)
+	if s.metrics != nil {
+		s.metrics.WatchReader(r)
+	}
+	s.add(r)
+	return r
+}
+
+func (s *stages) writer(cfg kafka.Config, topic string) *kafkago.Writer {
+	w := kafka.NewWriter(cfg, topic)
+	if s.metrics != nil {
+		s.metrics.WatchWriter(w)
+	}
+	s.add(w)
+	return w
 }
 
 func (s *stages) add(c io.Closer) {
@@ -120,14 +143,10 @@ func (s *stages) Close() error {
 }
 
 func (s *stages) extract(cfg kafka.Config, blobs *blob.Store, extract pipeline.Extractor, workers int, logger *slog.Logger, m *pipeline.Metrics) *pipeline.ExtractStage {
-	reader := kafka.NewReader(cfg, groupExtract, kafka.TopicRaw)
-	results := kafka.NewWriter(cfg, kafka.TopicExtracted)
-	flags := kafka.NewWriter(cfg, kafka.TopicRiskFlags)
-	dlq := kafka.NewWriter(cfg, kafka.TopicDLQ)
-	s.add(results)
-	s.add(flags)
-	s.add(dlq)
-	s.add(reader)
+	results := s.writer(cfg, kafka.TopicExtracted)
+	flags := s.writer(cfg, kafka.TopicRiskFlags)
+	dlq := s.writer(cfg, kafka.TopicDLQ)
+	reader := s.reader(cfg, groupExtract, kafka.TopicRaw)
 	return &pipeline.ExtractStage{
 		Consumer:    reader,
 		Results:     results,
@@ -144,10 +163,8 @@ func (s *stages) extract(cfg kafka.Config, blobs *blob.Store, extract pipeline.E
 }
 
 func (s *stages) load(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, m *pipeline.Metrics, onLoaded func([]*schemas.Result)) *pipeline.LoadStage {
-	reader := kafka.NewReader(cfg, groupLoad, kafka.TopicExtracted)
-	dlq := kafka.NewWriter(cfg, kafka.TopicDLQ)
-	s.add(dlq)
-	s.add(reader)
+	dlq := s.writer(cfg, kafka.TopicDLQ)
+	reader := s.reader(cfg, groupLoad, kafka.TopicExtracted)
 	return &pipeline.LoadStage{
 		Consumer:    reader,
 		Sink:        sk,
@@ -159,8 +176,7 @@ func (s *stages) load(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, m
 }
 
 func (s *stages) deadLetters(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, onRecorded func([]schemas.DeadLetter)) *pipeline.DeadLetterRecorder {
-	reader := kafka.NewReader(cfg, groupDeadLetters, kafka.TopicDLQ)
-	s.add(reader)
+	reader := s.reader(cfg, groupDeadLetters, kafka.TopicDLQ)
 	return &pipeline.DeadLetterRecorder{
 		Consumer:   reader,
 		Sink:       sk,

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/finx-dev/finx/connectors/blob"
+	"github.com/finx-dev/finx/connectors/kafka"
 	"github.com/finx-dev/finx/pipeline"
 )
 
@@ -148,7 +149,11 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer stopMetrics()
-	var st stages
+	km, err := kafka.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	st := stages{metrics: km}
 	defer st.Close()
 	stage := st.extract(kcfg, blobs, extract, *workers, logger, m)
 	logger.Info("extract stage started", "brokers", sf.brokers)
@@ -179,12 +184,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer stop()
-	sk, where, err := sf.openSink(ctx, logger)
+	reg := newRegistry()
+	sk, where, err := sf.openSink(ctx, logger, reg)
 	if err != nil {
 		return err
 	}
 	defer sk.Close()
-	reg := newRegistry()
 	m, err := pipeline.NewMetrics(reg)
 	if err != nil {
 		return err
@@ -194,7 +199,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer stopMetrics()
-	var st stages
+	km, err := kafka.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	st := stages{metrics: km}
 	defer st.Close()
 	load := st.load(kcfg, sk, logger, m, nil)
 	rec := st.deadLetters(kcfg, sk, logger, nil)

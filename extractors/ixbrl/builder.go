@@ -80,6 +80,9 @@ type factState struct {
 	continuedAt string
 	text        strings.Builder
 	open        bool
+	// truncated is set when the printed text was longer than what was kept,
+	// so the number cannot be read.
+	truncated bool
 }
 
 type continuation struct {
@@ -112,9 +115,9 @@ type Builder struct {
 	conts    map[string]*continuation
 	contexts map[string]*context
 	units    map[string]*unit
-	// shown maps a hidden fact's id to the text span of the element that
+	// displaySpans maps a hidden fact's id to the text span of the element that
 	// displays it through the SEC style -sec-ix-hidden.
-	shown map[string][2]int
+	displaySpans map[string][2]int
 
 	curContext *context
 	curUnit    *unit
@@ -136,12 +139,12 @@ type Builder struct {
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
 	return &Builder{
-		prefixes: make(map[string]string),
-		kinds:    make(map[string]kind),
-		conts:    make(map[string]*continuation),
-		contexts: make(map[string]*context),
-		units:    make(map[string]*unit),
-		shown:    make(map[string][2]int),
+		prefixes:     make(map[string]string),
+		kinds:        make(map[string]kind),
+		conts:        make(map[string]*continuation),
+		contexts:     make(map[string]*context),
+		units:        make(map[string]*unit),
+		displaySpans: make(map[string][2]int),
 	}
 }
 
@@ -149,8 +152,8 @@ func NewBuilder() *Builder {
 // the id, as an element styled "-sec-ix-hidden:id" does in EDGAR filings.
 // Facts then locates that fact at this span.
 func (b *Builder) Shown(id string, start, end int) {
-	if _, ok := b.shown[id]; !ok && id != "" {
-		b.shown[id] = [2]int{start, end}
+	if _, ok := b.displaySpans[id]; !ok && id != "" {
+		b.displaySpans[id] = [2]int{start, end}
 	}
 }
 
@@ -263,7 +266,10 @@ func (b *Builder) Text(s string) {
 	for _, el := range b.stack {
 		switch el.kind {
 		case kindNonFraction:
-			b.collect(&b.facts[el.index].text, s, maxNumberBytes)
+			f := b.facts[el.index]
+			if !b.collect(&f.text, s, maxNumberBytes) {
+				f.truncated = true
+			}
 		case kindNonNumeric:
 			b.collect(&b.facts[el.index].text, s, 2*maxDisplayBytes)
 		case kindContinuation:
@@ -273,19 +279,21 @@ func (b *Builder) Text(s string) {
 }
 
 // collect appends s to sb up to limit bytes and within the budget of all
-// facts. The limit leaves room for whitespace that collapseSpace removes.
-func (b *Builder) collect(sb *strings.Builder, s string, limit int) {
+// facts, and reports whether all of s was kept. The limit leaves room for
+// whitespace that collapseSpace removes.
+func (b *Builder) collect(sb *strings.Builder, s string, limit int) bool {
 	room := min(limit-sb.Len(), maxCollectBytes-b.collected)
 	if room <= 0 {
 		if b.collected >= maxCollectBytes && !b.budgetWarned {
 			b.budgetWarned = true
 			b.warn(fmt.Sprintf("ixbrl: fact text over %d bytes in total; later fact text is cut", maxCollectBytes))
 		}
-		return
+		return s == ""
 	}
-	s = truncate(s, room)
-	sb.WriteString(s)
-	b.collected += len(s)
+	kept := truncate(s, room)
+	sb.WriteString(kept)
+	b.collected += len(kept)
+	return len(kept) == len(s)
 }
 
 func (b *Builder) close(el openElement, textOffset int) {
@@ -445,7 +453,7 @@ func (b *Builder) Facts(text string) ([]schemas.Fact, []string) {
 			// An element never closed ends where the text ends.
 			fact.End = len(text)
 		}
-		if span, ok := b.shown[fact.ID]; ok && fact.Start == fact.End {
+		if span, ok := b.displaySpans[fact.ID]; ok && fact.Start == fact.End {
 			fact.Start, fact.End = span[0], span[1]
 		}
 		fact.Start, fact.End = trimSpan(text, fact.Start, fact.End)
@@ -504,6 +512,10 @@ func (b *Builder) resolveNumber(f *schemas.Fact, st *factState) {
 	}
 	f.Negative = st.sign == "-"
 	if f.Nil {
+		return
+	}
+	if st.truncated {
+		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: %v: printed text longer than %d bytes", f.ID, f.Concept, f.SourceOffset, ErrInvalidNumber, maxNumberBytes))
 		return
 	}
 	dec, err := Transform(st.format, f.Display)

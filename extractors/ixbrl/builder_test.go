@@ -215,13 +215,17 @@ func TestBuilderWarnings(t *testing.T) {
 		{"bad number", `<ix:nonFraction name="a:B" contextRef="d" unitRef="usd" format="ixt:num-dot-decimal" id="x">n/a</ix:nonFraction>`, "invalid number"},
 		{"bad scale", `<ix:nonFraction name="a:B" contextRef="d" unitRef="usd" scale="six" id="x">1</ix:nonFraction>`, `invalid scale "six"`},
 		{"unknown format", `<ix:nonFraction name="a:B" contextRef="d" unitRef="usd" format="ixt:num-roman" id="x">IV</ix:nonFraction>`, "unsupported format"},
+		{"long number text", `<ix:nonFraction name="a:B" contextRef="d" unitRef="usd" id="x">` + strings.Repeat("9", 1000) + `</ix:nonFraction>`, "invalid number"},
 		{"missing continuation", `<ix:nonNumeric name="a:B" contextRef="d" continuedAt="gone" id="x">t</ix:nonNumeric>`, `continuation "gone" not found`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, warnings, _ := feed(t, `<html><body>`+testHeader+`<p>`+c.body+`</p></body></html>`)
+			facts, warnings, _ := feed(t, `<html><body>`+testHeader+`<p>`+c.body+`</p></body></html>`)
 			if len(warnings) != 1 || !strings.Contains(warnings[0], c.want) {
 				t.Errorf("warnings: got %q, want one containing %q", warnings, c.want)
+			}
+			if f := factByID(t, facts, "x"); len(f.Display) > maxNumberBytes && f.Numeric {
+				t.Errorf("display: got %d bytes, want at most %d", len(f.Display), maxNumberBytes)
 			}
 		})
 	}

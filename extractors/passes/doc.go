@@ -6,10 +6,10 @@
 //
 // # Passes
 //
-// Each kind runs two passes over the same chunks. The primary pass asks the
-// provider for candidates; the recall pass sends the quotes already found and
-// asks for items that the primary pass missed. The two lists are merged by
-// item ID, so an item found twice is kept once.
+// Each kind runs two passes over the same chunks. The primary pass requests
+// candidates from the provider. The recall pass sends the quotes already
+// found and requests the items that the primary pass missed. The two lists
+// are merged by item ID, so an item found twice is kept once.
 //
 // # Citations
 //
@@ -32,6 +32,7 @@
 //
 // # Logs
 //
-// Run logs at debug level with the keys doc_id, pass, kind, chunks and
-// candidates, and warns with err when a candidate is dropped as malformed.
+// Run logs one debug line per pass with the keys doc_id, kind, pass, chunks
+// and candidates. Candidates dropped as malformed are counted in
+// Result.Warnings instead of the log.
 package passes

@@ -18,10 +18,12 @@ type glyph struct {
 	s      string
 	bold   bool
 	italic bool
-	// rot marks a glyph whose baseline is not horizontal. For such glyphs,
-	// (ex, ey) is the end of the advance, which lays rotated text out.
-	rot    bool
-	ex, ey float64
+	// dx, dy is the unit direction of the baseline: (1, 0) for upright
+	// text, (0, 1) for text that runs up the page.
+	dx, dy float64
+	// rot marks a glyph whose baseline is not along the page's main
+	// direction; layoutPage sets it.
+	rot bool
 }
 
 // matrix is a PDF transformation matrix [a b c d e f]. A point maps as
@@ -140,20 +142,18 @@ func (in *interpreter) run(strm pdf.Value, sc *scope, ctm matrix, depth int) {
 				in.unmapped[f.name] = true
 			}
 			if s := f.text(code); s != "" {
-				w := (w0*g.tfs + g.tc) * g.th * hscale
 				gl := glyph{
 					x:      trm[4],
 					y:      trm[5],
-					w:      w,
+					w:      (w0*g.tfs + g.tc) * g.th * hscale,
 					size:   math.Abs(g.tfs) * f.sizeScale * math.Hypot(m[2], m[3]),
 					s:      s,
 					bold:   f.bold || g.tr == 2,
 					italic: f.italic,
-					rot:    math.Abs(m[1]) > 0.1*math.Abs(m[0]),
+					dx:     1,
 				}
-				if gl.rot && hscale > 0 {
-					gl.ex = gl.x + w*m[0]/hscale
-					gl.ey = gl.y + w*m[1]/hscale
+				if hscale > 0 {
+					gl.dx, gl.dy = m[0]/hscale, m[1]/hscale
 				}
 				in.glyphs = append(in.glyphs, gl)
 				if len(in.glyphs) > maxGlyphsPerPage {

@@ -117,6 +117,7 @@ func TestParseTimeout(t *testing.T) {
 		pages = append(pages, b.String())
 	}
 	data := pdftest.Doc{Fonts: []pdftest.Font{courier}, Pages: pages, Compress: true}.Bytes()
+	before := runtime.NumGoroutine()
 	start := time.Now()
 	_, err := Parse(context.Background(), "slow.pdf", data, Config{Timeout: 20 * time.Millisecond})
 	elapsed := time.Since(start)
@@ -129,6 +130,15 @@ func TestParseTimeout(t *testing.T) {
 	}
 	if elapsed > 2*time.Second {
 		t.Errorf("Parse returned after %v, want soon after the 20ms timeout", elapsed)
+	}
+
+	// The parsing goroutine stops at its next operator check.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("got %d goroutines after the timeout, want at most %d", n, before)
 	}
 }
 

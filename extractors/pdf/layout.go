@@ -26,6 +26,9 @@ const (
 	// below which a repeated glyph is taken as overprinting (a fake bold) and
 	// dropped. A real double letter sits one full advance further on.
 	duplicateGap = 0.25
+	// headingSize is the font size, as a multiple of the page's body size,
+	// from which a row counts as a heading even when it is not bold.
+	headingSize = 1.2
 )
 
 // ligatures maps presentation-form ligatures to their letters, and a
@@ -43,13 +46,18 @@ type row struct {
 }
 
 // layoutPage returns a page's text in reading order: rows top to bottom,
-// glyphs left to right, each row ended by a newline. Rotated text follows
-// in drawing order.
+// glyphs left to right, each row ended by a newline. Text that runs in
+// another direction than most of the page follows in drawing order.
 func layoutPage(glyphs []glyph) string {
+	orient(glyphs)
 	rows := groupRows(glyphs)
+	body := bodySize(rows)
+	heading := func(r row) bool {
+		return rowIsBold(r.glyphs) || minSize(r.glyphs) >= headingSize*body
+	}
 	var b strings.Builder
 	for i, r := range rows {
-		line, bold := renderRow(r.glyphs)
+		line := renderRow(r.glyphs)
 		if line == "" {
 			continue
 		}
@@ -58,8 +66,7 @@ func layoutPage(glyphs []glyph) string {
 		}
 		b.WriteString(line)
 		b.WriteByte('\n')
-		nextBold := i+1 < len(rows) && rowIsBold(rows[i+1].glyphs)
-		if bold && !nextBold {
+		if heading(r) && (i+1 == len(rows) || !heading(rows[i+1])) {
 			// A blank line ends a heading, so that it does not run into the
 			// sentence below it.
 			b.WriteByte('\n')
@@ -67,6 +74,41 @@ func layoutPage(glyphs []glyph) string {
 	}
 	writeRotated(&b, glyphs)
 	return b.String()
+}
+
+// orient turns the page so that the direction most glyphs run in, in
+// quarter turns, reads left to right. A landscape table drawn sideways on a
+// portrait page is then laid out in rows like upright text. Glyphs that
+// still do not run left to right are marked rot.
+func orient(glyphs []glyph) {
+	var quarters [4]int
+	for _, g := range glyphs {
+		if !isBlank(g.s) && finite(g.dx, g.dy) {
+			quarters[quarterTurn(g.dx, g.dy)]++
+		}
+	}
+	turn := 0
+	for q := range quarters {
+		if quarters[q] > quarters[turn] {
+			turn = q
+		}
+	}
+	sin, cos := math.Sincos(float64(turn) * math.Pi / 2)
+	for i := range glyphs {
+		g := &glyphs[i]
+		if turn != 0 {
+			g.x, g.y = g.x*cos+g.y*sin, -g.x*sin+g.y*cos
+			g.dx, g.dy = g.dx*cos+g.dy*sin, -g.dx*sin+g.dy*cos
+		}
+		g.rot = !(g.dx > 0 && math.Abs(g.dy) <= 0.1*g.dx)
+	}
+}
+
+// quarterTurn returns the direction (dx, dy) rounded to quarter turns
+// counterclockwise from left to right: 0, 1 (up), 2 or 3 (down).
+func quarterTurn(dx, dy float64) int {
+	a := math.Atan2(dy, dx)
+	return (int(math.Round(a/(math.Pi/2))) + 4) % 4
 }
 
 // groupRows sorts glyphs top to bottom and puts glyphs whose baselines are
@@ -107,14 +149,14 @@ func groupRows(glyphs []glyph) []row {
 	return rows
 }
 
-// renderRow writes a row's glyphs, left to right, with spaces at gaps. It
-// reports whether every glyph is bold. A run-in heading, a bold or italic
-// run from the start of the row that ends a sentence ("Supply risk. We
-// buy..."), is split from the regular text after it by a blank line.
-func renderRow(glyphs []glyph) (string, bool) {
+// renderRow writes a row's glyphs, left to right, with spaces at gaps. A
+// run-in heading, a bold or italic run from the start of the row that ends
+// a sentence ("Supply risk. We buy..."), is split from the regular text
+// after it by a blank line.
+func renderRow(glyphs []glyph) string {
 	var b strings.Builder
 	var prev *glyph
-	allBold, allEmphasis := true, true
+	allEmphasis := true
 	for i := range glyphs {
 		g := &glyphs[i]
 		emphasis := g.bold || g.italic
@@ -129,12 +171,11 @@ func renderRow(glyphs []glyph) (string, bool) {
 				b.WriteByte(' ')
 			}
 		}
-		allBold = allBold && g.bold
 		allEmphasis = allEmphasis && emphasis
 		b.WriteString(g.s)
 		prev = g
 	}
-	return b.String(), allBold
+	return b.String()
 }
 
 // overprints reports a glyph drawn again almost on top of the previous one,
@@ -150,6 +191,31 @@ func overprints(prev, g *glyph) bool {
 func needsSpace(prev, g *glyph) bool {
 	size := max(prev.size, g.size, 1)
 	return g.x-(prev.x+prev.w) > spaceGap*size
+}
+
+// bodySize returns the most common font size on the page, counted per glyph
+// and rounded to half a point.
+func bodySize(rows []row) float64 {
+	counts := make(map[int]int)
+	best, bestCount := 0, 0
+	for _, r := range rows {
+		for _, g := range r.glyphs {
+			k := int(math.Round(g.size * 2))
+			counts[k]++
+			if counts[k] > bestCount {
+				best, bestCount = k, counts[k]
+			}
+		}
+	}
+	return float64(best) / 2
+}
+
+func minSize(glyphs []glyph) float64 {
+	m := math.Inf(1)
+	for _, g := range glyphs {
+		m = min(m, g.size)
+	}
+	return m
 }
 
 // rowIsBold reports whether every glyph of a row is bold.
@@ -197,7 +263,7 @@ func writeRotated(b *strings.Builder, glyphs []glyph) {
 	space := false
 	for i := range glyphs {
 		g := &glyphs[i]
-		if !g.rot || !finite(g.x, g.y, g.ex, g.ey) {
+		if !g.rot || !finite(g.x, g.y, g.w, g.dx, g.dy) {
 			continue
 		}
 		if isBlank(g.s) {
@@ -210,7 +276,7 @@ func writeRotated(b *strings.Builder, glyphs []glyph) {
 			}
 		} else {
 			size := max(prev.size, g.size, 1)
-			d := math.Hypot(g.x-prev.ex, g.y-prev.ey)
+			d := math.Hypot(g.x-(prev.x+prev.w*prev.dx), g.y-(prev.y+prev.w*prev.dy))
 			if d > 2*size {
 				b.WriteByte('\n')
 			} else if space || d > spaceGap*size {

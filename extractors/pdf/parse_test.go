@@ -144,6 +144,13 @@ func TestParseLayout(t *testing.T) {
 			want:    "Supply risk.\n\nWe buy parts.\n",
 		},
 		{
+			name: "large regular heading then a blank line",
+			content: pdftest.Line("F1", 14, 72, 720, "Outlook") +
+				pdftest.Line("F1", 10, 72, 704, "We expect growth.") +
+				pdftest.Line("F1", 10, 72, 692, "Margins hold."),
+			want: "Outlook\n\nWe expect growth.\nMargins hold.\n",
+		},
+		{
 			name:    "bold lead-in without a period stays",
 			content: pdftest.Line("F2", 10, 72, 700, "Revenue") + pdftest.Line("F1", 10, 126, 700, "grew 5 percent."),
 			want:    "Revenue grew 5 percent.\n",
@@ -186,8 +193,14 @@ func TestParseLayout(t *testing.T) {
 		{
 			name: "rotated text after the rows",
 			content: "BT /F1 10 Tf 0 1 -1 0 40 300 Tm (Sideways note) Tj ET\n" +
-				pdftest.Line("F1", 10, 72, 700, "upright"),
-			want: "upright\n\nSideways note\n",
+				pdftest.Line("F1", 10, 72, 700, "upright text fills the page"),
+			want: "upright text fills the page\n\nSideways note\n",
+		},
+		{
+			name: "sideways page laid out as rows",
+			content: "BT /F1 10 Tf 0 1 -1 0 100 72 Tm (Revenue) Tj 0 1 -1 0 100 300 Tm ($ 1,184.6) Tj ET\n" +
+				"BT /F1 10 Tf 0 1 -1 0 114 72 Tm (Net income) Tj 0 1 -1 0 114 300 Tm ($ 140.9) Tj ET\n",
+			want: "Revenue $ 1,184.6\nNet income $ 140.9\n",
 		},
 		{
 			name:    "percent sign set apart stays apart",

@@ -9,16 +9,17 @@
 //     the first sentence of bulleted risk paragraphs. Category and severity
 //     come from keyword tables.
 //   - Metrics: inline XBRL facts whose concept is in the metric taxonomy,
-//     then table rows ("Net sales\t32,765") and sentences ("net income ...
-//     was $44.2 million") with the scale of the nearest "(in millions)"
-//     header and the period of the nearest "three months ended" header.
+//     then table rows ("Net sales\t32,765" or "Net sales $ 32,765 $ 31,657")
+//     and sentences ("net income ... was $44.2 million"). A row takes the
+//     scale of the nearest "(in millions)" header and the column of the
+//     latest year in the header above it.
 //   - Guidance: ranges and points in forward-looking sentences and in
 //     outlook tables, with metric, basis, direction and prior values.
 //
 // The primary pass returns the strict matches. The recall pass returns the
-// looser ones (bulleted risk paragraphs, figures in sentences, guidance
-// points without a forward-looking verb inside outlook sections), which run
-// only when asked, minus the quotes already found.
+// looser ones, minus the quotes already found: first sentences of bulleted
+// risk paragraphs and sub-section titles, figures in sentences, and targets
+// in sentences that follow a forward-looking one outside outlook sections.
 //
 // rules imports schemas and extractors/passes for the request and candidate
 // types.

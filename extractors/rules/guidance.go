@@ -8,6 +8,10 @@ import (
 	"github.com/finx-dev/finx/extractors/passes"
 )
 
+// maxClauseLines is the most line breaks a guidance clause may span in PDF
+// text, where a sentence wraps every 100 to 150 bytes.
+const maxClauseLines = 3
+
 // Building blocks of guidance values: "$10.95 billion", "67", "35 percent",
 // "14.7%", "$(0.04)", "cents per share".
 const (
@@ -23,6 +27,8 @@ var (
 	priorRe  = regexp.MustCompile(`(?i)^[\s,;]*\(?previously\s+(?:guided\s+)?(?:to\s+)?(` + valuePat + unitPat + `)(?:\s*(?:to|-|–)\s*(` + valuePat + unitPat + `))?\)?`)
 	periodRe = regexp.MustCompile(`(?i)\b(?:full[- ]year\s+(?:fiscal\s+)?(?:fy\s?)?'?\d{2,4}|fiscal(?:\s+year)?\s+'?\d{2,4}|fy\s?'?\d{2,4}|(?:first|second|third|fourth)[- ]quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:fy\s?)?'?\d{2,4})?|q[1-4]\s+(?:fiscal\s+)?(?:fy\s?)?'?\d{2,4}|fiscal\s+q[1-4]|(?:full|fiscal)\s+year|(?:first|second|third|fourth)\s+fiscal\s+quarter|(?:first|second|third|fourth)\s+quarter)\b`)
 	yearRe   = regexp.MustCompile(`^(19|20)\d\d$`)
+	// footnoteRe matches a footnote marker such as "3)" at a clause start.
+	footnoteRe = regexp.MustCompile(`^\d{1,2}\)\s*`)
 	// reportedRe marks a sentence about past results, which the recall pass
 	// does not read as guidance.
 	reportedRe = regexp.MustCompile(`(?i)\b(was|were|increased|decreased|grew|declined|reported|compared|rose|fell|ended)\b`)
@@ -57,11 +63,22 @@ var guidanceMetricRules = []keywordRule{
 // expects:" opens.
 func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCandidate {
 	var out []passes.GuidanceCandidate
+	// Values already read as outlook table cells are not read again as part
+	// of a sentence, which in PDF text runs across the table rows.
+	var covered [][2]int
+	for ci, c := range req.Chunks {
+		if c.Section != "outlook" {
+			continue
+		}
+		for _, g := range tableGuidance(ci, c) {
+			covered = append(covered, [2]int{g.Offset, g.Offset + len(g.Quote)})
+			if req.Pass == passes.PassPrimary {
+				out = append(out, g)
+			}
+		}
+	}
 	for ci, c := range req.Chunks {
 		inOutlook := c.Section == "outlook"
-		if req.Pass == passes.PassPrimary && inOutlook {
-			out = append(out, tableGuidance(ci, c)...)
-		}
 		prevForward := false
 		for _, s := range sentences(c.Text) {
 			forward := forwardRe.MatchString(s.text)
@@ -78,13 +95,22 @@ func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCa
 				conf = 0.6
 			}
 			for _, g := range sentenceGuidance(ci, c, s, conf) {
-				if !known[collapse(g.Quote)] {
+				if !known[collapse(g.Quote)] && !overlapsAny(covered, g.Offset, g.Offset+len(g.Quote)) {
 					out = append(out, g)
 				}
 			}
 		}
 	}
 	return out
+}
+
+func overlapsAny(spans [][2]int, start, end int) bool {
+	for _, s := range spans {
+		if start < s[1] && s[0] < end {
+			return true
+		}
+	}
+	return false
 }
 
 // span is a sentence of a chunk; start is its byte offset in the chunk.
@@ -176,10 +202,17 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 		quote := strings.TrimSpace(s.text[qStart:clauseEnd])
 		quote = strings.TrimRight(quote, ",;: ")
 		prevEnd = clauseEnd
+		if strings.Count(quote, "\n") > maxClauseLines {
+			// Text that runs over many short lines is a table, not a
+			// sentence.
+			continue
+		}
 
 		ctx := strings.ToLower(s.text[qStart:clauseEnd])
-		before := strings.ToLower(s.text[qStart:m[0]])
-		after := strings.ToLower(s.text[m[1]:priorAt])
+		// Lines wrap inside phrases in PDF text ("Operating\nMargin"), so
+		// the words are compared with whitespace collapsed.
+		before := strings.ToLower(collapse(s.text[qStart:m[0]])) + " "
+		after := " " + strings.ToLower(collapse(s.text[m[1]:priorAt]))
 		g := passes.GuidanceCandidate{
 			Hint:       passes.Hint{Chunk: ci, Offset: c.Offset + s.start + qStart},
 			Quote:      quote,
@@ -306,6 +339,7 @@ func clauseStart(s string, prevEnd, valueStart int) int {
 		rest := s[i:valueStart]
 		t := strings.TrimLeft(rest, " \t\n,;()")
 		t = strings.TrimPrefix(t, "and ")
+		t = footnoteRe.ReplaceAllString(t, "")
 		if len(t) == len(rest) {
 			break
 		}

@@ -117,6 +117,10 @@ func tableCell(ci int, label, value string, off int, period string) (passes.Guid
 	if metric == "" {
 		metric, conf = passes.MetricOther, 0.4
 	}
+	unit := hu.unit
+	if (metric == "eps" || metric == "adjusted_eps") && hu.kind == "usd" && hu.scale == 0 {
+		unit = "USD/shares"
+	}
 	return passes.GuidanceCandidate{
 		Hint:       passes.Hint{Chunk: ci, Offset: off},
 		Quote:      strings.TrimRight(strings.TrimSpace(value), "^*† "),
@@ -126,7 +130,7 @@ func tableCell(ci int, label, value string, off int, period string) (passes.Guid
 		Low:        low,
 		High:       high,
 		Scale:      hu.scale,
-		Unit:       hu.unit,
+		Unit:       unit,
 		Currency:   hu.currency,
 		Basis:      basis(lowerLabel),
 		Direction:  "unspecified",

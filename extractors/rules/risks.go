@@ -26,7 +26,11 @@ var (
 	skipHeadingRe = regexp.MustCompile(`(?i)^(table of contents|risk factors|index|page \d+|\d+)$|^index to (consolidated )?financial statements$|\|\s*\d{1,3}$|form 10-[kq]\b.*\b\d{1,3}$`)
 	// groupTitleRe matches the titles over a group of risks, such as
 	// "Risks Related to Our Stock Ownership".
-	groupTitleRe = regexp.MustCompile(`(?i)^(?:[a-z,&’' ]+ )?risks? (?:related|relating|associated) (?:to|with)\b|^(?:[a-z,&’' ]+ )?risks$`)
+	// continuationRe matches the openings of a sentence that continues the
+	// paragraph before it ("Such events ...", "While the Company ..."),
+	// which a risk heading never does.
+	continuationRe = regexp.MustCompile(`^(?:Such|These|This|Those|Although|While|However|Additionally|In addition|Further|Furthermore|Moreover|Also|For example|As a result|Accordingly|Similarly|Likewise)\b|^(?:\S+\s+){1,4}also\b`)
+	groupTitleRe   = regexp.MustCompile(`(?i)^(?:[a-z,&’' ]+ )?risks? (?:related|relating|associated) (?:to|with)\b|^(?:[a-z,&’' ]+ )?risks$`)
 )
 
 // findRisks returns heading candidates. The primary pass takes standalone
@@ -39,6 +43,7 @@ func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate
 	for ci, c := range req.Chunks {
 		lines := splitLines(c.Text, c.Offset)
 		width := lineWidth(lines)
+		lastHeading := -2
 		for i, ln := range lines {
 			prevEnds := true
 			if i > 0 {
@@ -53,6 +58,15 @@ func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate
 			var ok bool
 			if req.Pass == passes.PassPrimary {
 				cand, ok = headingLine(lines, i, width)
+				if ok && (lastHeading == i-1 || continuationRe.MatchString(ln.Text)) {
+					// A heading is never followed by another one-sentence
+					// line that is not a sub-title: the second line starts
+					// the body.
+					ok = false
+				}
+				if ok {
+					lastHeading = i
+				}
 			} else {
 				cand, ok = bulletHeading(lines, i)
 				if !ok {

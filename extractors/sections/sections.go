@@ -180,6 +180,26 @@ func findItems(text string, lines []line, quarterly bool) []schemas.Section {
 			chosen[c.id] = c
 		}
 	}
+	// A short item such as "Item 6. [Reserved]" is followed at once by the
+	// next item heading, so it looks like a table-of-contents entry. After
+	// the first real heading with a body there is no table of contents, so
+	// such headings count there when their item has no other heading.
+	tocEnd := len(text)
+	for _, c := range chosen {
+		if c.body >= MinBody && c.start < tocEnd {
+			tocEnd = c.start
+		}
+	}
+	late := map[string]heading{}
+	for _, c := range cands {
+		if _, ok := chosen[c.id]; !ok && c.toc && c.start > tocEnd {
+			late[c.id] = c
+		}
+	}
+	for id, c := range late {
+		chosen[id] = c
+	}
+
 	picked := make([]heading, 0, len(chosen))
 	for _, c := range chosen {
 		picked = append(picked, c)
@@ -210,7 +230,7 @@ func validTitle(rest string) bool {
 	if rest == "" {
 		return true
 	}
-	if len(rest) > 100 || strings.ContainsAny(rest, "“”\"") {
+	if len(rest) > 140 || strings.ContainsAny(rest, "“”\"") {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(rest)
@@ -235,8 +255,8 @@ func nextTitle(lines []line, i int) string {
 }
 
 // isTOC reports whether the heading on line i is a table-of-contents entry:
-// it ends in a page number, or a page number or another item heading follows
-// within tocLookahead lines.
+// it ends in a page number, a page number line follows within two lines, or
+// another item heading follows within tocLookahead lines.
 func isTOC(lines []line, i int, rest string) bool {
 	rest = strings.TrimSpace(rest)
 	if trailingPageRe.MatchString(rest) || pageNumberRe.MatchString(rest) {
@@ -244,10 +264,11 @@ func isTOC(lines []line, i int, rest string) bool {
 	}
 	for j := i + 1; j < len(lines) && j <= i+tocLookahead; j++ {
 		t := lines[j].Text
-		for _, cell := range strings.Split(t, "\t") {
-			if pageNumberRe.MatchString(strings.TrimSpace(cell)) {
-				return true
-			}
+		// A page number on a line of its own right after the heading (or
+		// after its title line) marks an entry. Page numbers in later
+		// cells may belong to the item's own index, as under Item 8.
+		if j <= i+2 && pageNumberRe.MatchString(t) {
+			return true
 		}
 		if itemRe.MatchString(t) && len(t) <= maxHeadingLine {
 			return true

@@ -127,3 +127,21 @@ func TestFindEmpty(t *testing.T) {
 		t.Errorf("Find without headings: got %v, want none", got)
 	}
 }
+
+func TestFindShortItemAfterTOC(t *testing.T) {
+	text := "Item 5.\tMarket\t20\nItem 6.\t[Reserved]\t21\nItem 7.\tMD&A\t22\n" +
+		"Item 5. Market for Common Equity\n" + body + body +
+		"Item 6. [Reserved]\n" +
+		"Item 7. Management’s Discussion and Analysis\n" + body
+	got := Find(&schemas.Document{Text: text})
+	var ids []string
+	for _, s := range got {
+		ids = append(ids, s.ID)
+	}
+	if strings.Join(ids, " ") != "item_5 item_6 item_7" {
+		t.Fatalf("IDs: got %q, want item_5 item_6 item_7", strings.Join(ids, " "))
+	}
+	if want := strings.Index(text, "Item 6. [Reserved]"); got[1].Start != want {
+		t.Errorf("item_6 start: got %d, want %d (after the table of contents)", got[1].Start, want)
+	}
+}

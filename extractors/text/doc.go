@@ -20,7 +20,8 @@
 // # Plain text
 //
 // Input without a <DOCUMENT> block is taken as text as it is, one segment
-// (or several, when CR LF line ends are folded or bytes are decoded).
+// (or several, when CR LF line ends are folded or bytes are decoded). A
+// leading UTF-8 byte order mark is dropped.
 //
 // # Encoding
 //

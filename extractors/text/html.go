@@ -14,7 +14,7 @@ var blockTags = map[string]bool{
 	"pre": true, "blockquote": true, "body": true, "html": true,
 }
 
-// maxTagLen bounds the search for the '>' that closes a tag; a longer run
+// maxTagLen bounds the search for the '>' that closes a tag. A longer run
 // is kept as text.
 const maxTagLen = 16 << 10
 
@@ -68,7 +68,7 @@ func (b *builder) stripHTML(start, end int) {
 }
 
 // skipTag skips the tag, comment or declaration at src[i] (a '<') and
-// returns the offset after it; ok is false when src[i] does not start one.
+// returns the offset after it, or false when src[i] does not start one.
 func (b *builder) skipTag(src []byte, i int) (int, bool) {
 	rest := src[i:]
 	if bytes.HasPrefix(rest, []byte("<!--")) {
@@ -89,7 +89,7 @@ func (b *builder) skipTag(src []byte, i int) (int, bool) {
 	after := i + j + 1
 	closing := rest[1] == '/'
 	if !closing && (name == "script" || name == "style") {
-		endTag := bytes.Index(bytes.ToLower(src[after:]), []byte("</"+name))
+		endTag := indexCloseTag(src[after:], name)
 		if endTag < 0 {
 			return len(src), true
 		}
@@ -108,6 +108,23 @@ func (b *builder) skipTag(src []byte, i int) (int, bool) {
 		}
 	}
 	return after, true
+}
+
+// indexCloseTag returns the offset in b of the first "</name", in any
+// letter case, or -1.
+func indexCloseTag(b []byte, name string) int {
+	pattern := "</" + name
+	for at := 0; ; {
+		i := bytes.Index(b[at:], []byte("</"))
+		if i < 0 {
+			return -1
+		}
+		at += i
+		if len(b)-at >= len(pattern) && strings.EqualFold(string(b[at:at+len(pattern)]), pattern) {
+			return at
+		}
+		at += 2
+	}
 }
 
 // tagName returns the lowercase element name of a tag body such as

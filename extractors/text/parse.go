@@ -39,7 +39,12 @@ func Parse(ctx context.Context, name string, data []byte) (*schemas.Document, er
 			return nil, &Error{File: name, Code: ReasonCanceled, Err: err}
 		}
 	} else {
-		b.copy(0, len(data))
+		// A UTF-8 byte order mark is not text.
+		start := 0
+		if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+			start = 3
+		}
+		b.copy(start, len(data))
 	}
 
 	doc.Text = string(b.text)

@@ -153,6 +153,7 @@ func TestParsePlainText(t *testing.T) {
 		{"crlf", "line one\r\nline two\r\n", "line one\nline two\n", 3},
 		{"windows-1252", "caf\xe9 \x93quoted\x94", "café “quoted”", 6},
 		{"lone cr kept", "a\rb", "a\rb", 1},
+		{"byte order mark dropped", "\xEF\xBB\xBFRevenue", "Revenue", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,5 +263,39 @@ func BenchmarkParseSubmission(b *testing.B) {
 		if _, err := Parse(context.Background(), "submission.txt", src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestParseHTMLDocument(t *testing.T) {
+	wrap := func(body string) []byte {
+		return []byte("<DOCUMENT>\n<TYPE>EX-99.1\n<FILENAME>ex.htm\n<TEXT>\n" + body + "\n</TEXT>\n</DOCUMENT>\n")
+	}
+	tests := []struct {
+		name string
+		body string
+		want string
+	}{
+		{"script in upper case", "<P>before</P><SCRIPT>var x = 1;</SCRIPT><P>after</P>", "before\nafter\n"},
+		{"comment", "a<!-- hidden -->b", "ab\n"},
+		{"numeric entity", "it&#8217;s &#x24;5", "it’s $5\n"},
+		{"unknown entity kept", "AT&T &bogus; fee", "AT&T &bogus; fee\n"},
+		{"line break tag", "one<br/>two", "one\ntwo\n"},
+		{"table cells", "<table><tr><td>Revenue</td><td>$12.5</td></tr><tr><td>EPS</td><td>$0.42</td></tr></table>", "Revenue $12.5\nEPS $0.42\n"},
+		{"less-than sign kept", "margin < 5% and x<y", "margin < 5% and x<y\n"},
+		{"unterminated tag kept", "price <b", "price <b\n"},
+		{"whitespace folded", "net   income\n\n  rose", "net income\nrose\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := wrap(tt.body)
+			doc, err := Parse(context.Background(), "ex.txt", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Text != tt.want {
+				t.Errorf("got %q, want %q", doc.Text, tt.want)
+			}
+			checkSegments(t, doc, src)
+		})
 	}
 }

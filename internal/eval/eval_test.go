@@ -22,6 +22,27 @@ var floors = map[string]float64{
 	"guidance": 1.0,
 }
 
+// wantSections lists sections that Find must return for corpus files.
+var wantSections = map[string][]string{
+	"html/aapl-10-k-2024-11-01.html":              {"item_1a", "item_7", "item_8", "financial_statements"},
+	"html/nflx-10-k-2025-01-27.html":              {"item_1a", "item_7", "item_8"},
+	"html/0001193125-10-073212.html":              {"item_1a", "item_7"},
+	"html/nvda-10-q-2025-08-27.html":              {"part1_item_1", "part1_item_2", "part2_item_1a"},
+	"html/tsla-10-q-2025-07-24.html":              {"part1_item_1", "part1_item_2", "part2_item_1a"},
+	"pdf/3M_2018_10K.pdf":                         {"item_1a", "item_7", "item_8", "financial_statements"},
+	"pdf/AMAZON_2019_10K.pdf":                     {"item_1a", "item_7", "item_8"},
+	"pdf/COSTCO_2021_10K.pdf":                     {"item_1a", "item_7", "item_8"},
+	"pdf/NETFLIX_2017_10K.pdf":                    {"item_1a", "item_7", "item_8"},
+	"pdf/BESTBUY_2024Q2_10Q.pdf":                  {"part1_item_1", "part1_item_2"},
+	"8k/AMCOR_2023Q4_EARNINGS.pdf":                {"outlook", "financial_statements"},
+	"8k/ULTABEAUTY_2023Q4_EARNINGS.pdf":           {"outlook", "financial_statements"},
+	"8k/PEPSICO_2023Q1_EARNINGS.pdf":              {"outlook"},
+	"8k/SALESFORCE_2024Q1_EARNINGS.pdf":           {"outlook"},
+	"8k/INTEL_2023Q1_EARNINGS.pdf":                {"outlook"},
+	"8k/1001426_8K_2006_0001275287-06-005470.txt": {"outlook"},
+	"8k/1001426_8K_2007_0001275287-07-000434.txt": {"outlook"},
+}
+
 // required lists gold rows that must match whatever the overall recall.
 var required = []struct{ file, quote string }{
 	{"html/aapl-10-k-2024-11-01.html", "The Company is exposed to credit risk and fluctuations in the values of its investment portfolio."},
@@ -79,6 +100,22 @@ func TestCorpusRecall(t *testing.T) {
 		}
 		t.Logf("%s: %d bytes, %d sections, %d risks, %d metrics (%d needs_review, xbrl %v), %d guidance, rejected %d, %v",
 			f, len(doc.Text), len(res.Sections), len(res.Risks), len(res.Metrics), review, checks, len(res.Guidance), res.Stats.Rejected, time.Since(began).Round(time.Millisecond))
+	}
+
+	for file, ids := range wantSections {
+		res := results[file]
+		if res == nil {
+			continue
+		}
+		for _, id := range ids {
+			found := false
+			for _, sec := range res.Sections {
+				found = found || sec.ID == id
+			}
+			if !found {
+				t.Errorf("%s: no section %s", file, id)
+			}
+		}
 	}
 
 	for _, r := range required {

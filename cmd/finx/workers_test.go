@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/finx-dev/finx/connectors/kafka"
+)
+
+// TestWorkersPublishExtractLoad runs publish, extract and load as separate
+// commands against one broker, as docker-compose.yml does, then stops the
+// workers as SIGTERM would and checks that they drain and exit cleanly.
+func TestWorkersPublishExtractLoad(t *testing.T) {
+	emb, err := kafka.StartEmbedded(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	brokers := strings.Join(emb.Addrs(), ",")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	blobs := filepath.Join(dir, "blobs")
+
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var wg sync.WaitGroup
+	errs := make(map[string]error)
+	var mu sync.Mutex
+	start := func(args ...string) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var stdout, stderr bytes.Buffer
+			err := run(ctx, args, &stdout, &stderr)
+			mu.Lock()
+			errs[args[0]] = err
+			mu.Unlock()
+			if err != nil {
+				t.Logf("%s: %v\n%s", args[0], err, stderr.String())
+			}
+		}()
+	}
+	start("extract", "--brokers", brokers, "--blob-dir", blobs, "--metrics-addr", "")
+	start("load", "--brokers", brokers, "--clickhouse", "", "--out", out, "--metrics-addr", "")
+
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"publish", "--brokers", brokers, "--blob-dir", blobs, "../../fixtures"}, &stdout, &stderr); err != nil {
+		t.Fatalf("publish: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "7 published") {
+		t.Errorf("publish output %q, want 7 published", stdout.String())
+	}
+
+	// The 3 fixture filings load; the 4 bad inputs become dead letters.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		filings := countLines(filepath.Join(out, "filings.json"))
+		letters := countLines(filepath.Join(out, "dead_letters.json"))
+		if filings+letters >= 7 {
+			if filings != 3 || letters != 4 {
+				t.Errorf("filings %d, dead letters %d; want 3 and 4", filings, letters)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60s: %d filings and %d dead letters, want 7 in all", filings, letters)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	wg.Wait()
+	for cmd, err := range errs {
+		if err != nil {
+			t.Errorf("%s exited with %v after cancel, want nil", cmd, err)
+		}
+	}
+}
+
+func countLines(path string) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	return bytes.Count(data, []byte("\n"))
+}
