@@ -30,7 +30,10 @@ var (
 	// paragraph before it ("Such events ...", "While the Company ..."),
 	// which a risk heading never does.
 	continuationRe = regexp.MustCompile(`^(?:Such|These|This|Those|Although|While|However|Additionally|In addition|Further|Furthermore|Moreover|Also|For example|As a result|Accordingly|Similarly|Likewise)\b|^(?:\S+\s+){1,4}also\b`)
-	groupTitleRe   = regexp.MustCompile(`(?i)^(?:[a-z,&’' ]+ )?risks? (?:related|relating|associated) (?:to|with)\b|^(?:[a-z,&’' ]+ )?risks$`)
+	// introRe matches the introduction of a risk factor section, which
+	// refers to the section or to the annual report.
+	introRe      = regexp.MustCompile(`(?i)\bitem 1a\b|\brisk factors (?:listed|described|set forth|discussed|below)`)
+	groupTitleRe = regexp.MustCompile(`(?i)^(?:[a-z,&’' ]+ )?risks? (?:related|relating|associated) (?:to|with)\b|^(?:[a-z,&’' ]+ )?risks$`)
 )
 
 // findRisks returns heading candidates. The primary pass takes standalone
@@ -58,7 +61,7 @@ func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate
 			var ok bool
 			if req.Pass == passes.PassPrimary {
 				cand, ok = headingLine(lines, i, width)
-				if ok && (lastHeading == i-1 || continuationRe.MatchString(ln.Text)) {
+				if ok && (lastHeading == i-1 || continuationRe.MatchString(ln.Text) || introRe.MatchString(ln.Text)) {
 					// A heading is never followed by another one-sentence
 					// line that is not a sub-title: the second line starts
 					// the body.

@@ -287,3 +287,19 @@ func TestExtractCanceled(t *testing.T) {
 		t.Error("request without document: got nil error")
 	}
 }
+
+func TestRisksSkipBodySentences(t *testing.T) {
+	long := "We depend on a small number of suppliers for parts that we cannot buy elsewhere, and the loss of one of them would stop production for months and harm our results.\n"
+	text := "Item 1A. Risk Factors\n" +
+		"Other than the risk factors listed below, there have been no material changes.\n" + long +
+		"Our reliance on a few suppliers could harm our business.\n" +
+		"Our reliance on suppliers could hurt us in several ways over the coming years.\n" + long +
+		"Such events can stop our plants for weeks at a time.\n" + long
+	resp, err := New().Extract(context.Background(), request(passes.KindRisk, passes.PassPrimary, "item_1a", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Risks) != 1 || resp.Risks[0].Quote != "Our reliance on a few suppliers could harm our business." {
+		t.Errorf("risks: got %+v, want only the supplier heading", resp.Risks)
+	}
+}

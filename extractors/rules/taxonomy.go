@@ -53,8 +53,8 @@ var severityRules = []keywordRule{
 }
 
 // impactRe matches the stock phrases of a risk's impact ("our business,
-// financial condition and results of operations"), which say nothing about
-// its category.
+// financial condition and results of operations"). They carry no category,
+// so classify removes them before matching.
 var impactRe = regexp.MustCompile(`(?i)financial condition|results of operations|operating results|cash flows?|financial results|financial performance|profitability|stock price|price of our (common )?stock`)
 
 // classify sets the category and severity of a risk from its heading and
