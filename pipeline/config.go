@@ -58,7 +58,7 @@ type retryAfter interface{ RetryAfter() time.Duration }
 // errors and finx's connectors implement it.
 type temporary interface{ Temporary() bool }
 
-// IsTemporary reports whether err, or an error it wraps, says a retry may
+// IsTemporary reports whether err, or an error it wraps, reports that a retry may
 // succeed. A deadline exceeded inside the operation counts as temporary; the
 // caller's own cancellation does not.
 func IsTemporary(err error) bool {

@@ -77,7 +77,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// flight, commit them and return.
 	stagesCtx, stopStages := context.WithCancel(ctx)
 	defer stopStages()
-	var st stages
+	st := stages{groupPrefix: sf.groupPrefix}
 	defer st.Close()
 	tr := newTracker()
 	runners := []interface{ Run(context.Context) error }{

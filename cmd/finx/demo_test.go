@@ -101,8 +101,8 @@ func TestDemoFixtures(t *testing.T) {
 }
 
 // TestDemoFilesLoadIntoClickHouse loads the demo's JSONEachRow files with
-// clickhouse-client into tables made by schema.sql, as the README tells
-// users to.
+// clickhouse-client into tables made by schema.sql, as the README describes
+// for users.
 func TestDemoFilesLoadIntoClickHouse(t *testing.T) {
 	addr := testenv.ClickHouseAddr(t)
 	host, port, ok := strings.Cut(addr, ":")
@@ -206,4 +206,22 @@ func renameDatabase(ddl, db string) string {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// TestDemoRealKafka runs the demo's stages through a real Kafka broker
+// instead of the embedded one.
+func TestDemoRealKafka(t *testing.T) {
+	brokers := testenv.KafkaBrokers(t)
+	out := t.TempDir()
+	stdout, stderr, err := runDemoCmd(t, "--brokers", brokers, "--group-prefix", "finx-demo-test",
+		"--clickhouse", "", "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures")
+	if err != nil {
+		t.Fatalf("demo failed: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "Kafka "+brokers) {
+		t.Errorf("demo did not report using %s:\n%s", brokers, stderr)
+	}
+	if !strings.Contains(stdout, "7 published, 3 loaded, 4 dead-lettered") {
+		t.Errorf("summary does not account for the 7 fixture documents:\n%s", stdout)
+	}
 }

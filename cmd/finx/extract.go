@@ -68,7 +68,7 @@ func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*sche
 	if stated.Form != "" {
 		doc.Form = stated.Form
 	}
-	// The HTML parser sees inline XBRL elements that the file source's
+	// The HTML parser finds inline XBRL elements that the file source's
 	// sniffing, which reads only tag names, may have missed.
 	if stated.MediaType == schemas.MediaIXBRL {
 		doc.MediaType = stated.MediaType

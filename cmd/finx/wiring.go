@@ -22,12 +22,13 @@ import (
 	"github.com/finx-dev/finx/schemas"
 )
 
-// Consumer group ids of the stages. A new group starts at the earliest
-// offset, so a fresh cluster processes everything already published.
+// Consumer group ids of the stages are the --group-prefix (default "finx")
+// followed by these suffixes. A new group starts at the earliest offset, so
+// a fresh cluster processes everything already published.
 const (
-	groupExtract     = "finx-extract"
-	groupLoad        = "finx-load"
-	groupDeadLetters = "finx-dead-letters"
+	groupExtract     = "-extract"
+	groupLoad        = "-load"
+	groupDeadLetters = "-dead-letters"
 )
 
 var (
@@ -40,17 +41,19 @@ var (
 // serviceFlags are the addresses shared by the commands that talk to Kafka,
 // ClickHouse and the blob store.
 type serviceFlags struct {
-	brokers    string
-	clickhouse string
-	chDatabase string
-	chUser     string
-	chPassword string
-	out        string
-	blobDir    string
+	brokers     string
+	clickhouse  string
+	chDatabase  string
+	chUser      string
+	chPassword  string
+	out         string
+	blobDir     string
+	groupPrefix string
 }
 
 func (s *serviceFlags) registerKafka(fs *flag.FlagSet) {
 	fs.StringVar(&s.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
+	fs.StringVar(&s.groupPrefix, "group-prefix", envOr("FINX_GROUP_PREFIX", "finx"), "prefix of the stages' consumer group ids; a demo beside running workers needs its own (env FINX_GROUP_PREFIX)")
 	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents too large for a Kafka message (env FINX_BLOB_DIR)")
 }
 
@@ -66,7 +69,7 @@ func (s *serviceFlags) kafkaConfig(logger *slog.Logger) kafka.Config {
 	return kafka.Config{Brokers: splitList(s.brokers), Logger: logger}
 }
 
-// sink is what the load stage writes to, plus Close.
+// sink is the load stage's destination, ClickHouse or files, with Close.
 type sink interface {
 	pipeline.Sink
 	Close() error
@@ -97,8 +100,10 @@ func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg pr
 
 // stages holds the Kafka clients of the running stages, for Close.
 type stages struct {
-	mu      sync.Mutex
-	closers []io.Closer
+	// groupPrefix starts each consumer group id.
+	groupPrefix string
+	mu          sync.Mutex
+	closers     []io.Closer
 	// metrics, when set, watches every reader and writer.
 	metrics *kafka.Metrics
 }
@@ -146,7 +151,7 @@ func (s *stages) extract(cfg kafka.Config, blobs *blob.Store, extract pipeline.E
 	results := s.writer(cfg, kafka.TopicExtracted)
 	flags := s.writer(cfg, kafka.TopicRiskFlags)
 	dlq := s.writer(cfg, kafka.TopicDLQ)
-	reader := s.reader(cfg, groupExtract, kafka.TopicRaw)
+	reader := s.reader(cfg, s.groupPrefix+groupExtract, kafka.TopicRaw)
 	return &pipeline.ExtractStage{
 		Consumer:    reader,
 		Results:     results,
@@ -164,7 +169,7 @@ func (s *stages) extract(cfg kafka.Config, blobs *blob.Store, extract pipeline.E
 
 func (s *stages) load(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, m *pipeline.Metrics, onLoaded func([]*schemas.Result)) *pipeline.LoadStage {
 	dlq := s.writer(cfg, kafka.TopicDLQ)
-	reader := s.reader(cfg, groupLoad, kafka.TopicExtracted)
+	reader := s.reader(cfg, s.groupPrefix+groupLoad, kafka.TopicExtracted)
 	return &pipeline.LoadStage{
 		Consumer:    reader,
 		Sink:        sk,
@@ -176,7 +181,7 @@ func (s *stages) load(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, m
 }
 
 func (s *stages) deadLetters(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, onRecorded func([]schemas.DeadLetter)) *pipeline.DeadLetterRecorder {
-	reader := s.reader(cfg, groupDeadLetters, kafka.TopicDLQ)
+	reader := s.reader(cfg, s.groupPrefix+groupDeadLetters, kafka.TopicDLQ)
 	return &pipeline.DeadLetterRecorder{
 		Consumer:   reader,
 		Sink:       sk,

@@ -54,7 +54,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	var st stages
+	st := stages{groupPrefix: sf.groupPrefix}
 	defer st.Close()
 	tr := newTracker()
 	skipped, err := publish(ctx, kcfg, blobs, fs.Args(), tr, logger, &st)
@@ -153,7 +153,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	st := stages{metrics: km}
+	st := stages{groupPrefix: sf.groupPrefix, metrics: km}
 	defer st.Close()
 	stage := st.extract(kcfg, blobs, extract, *workers, logger, m)
 	logger.Info("extract stage started", "brokers", sf.brokers)
@@ -203,7 +203,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	st := stages{metrics: km}
+	st := stages{groupPrefix: sf.groupPrefix, metrics: km}
 	defer st.Close()
 	load := st.load(kcfg, sk, logger, m, nil)
 	rec := st.deadLetters(kcfg, sk, logger, nil)
