@@ -66,7 +66,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	sk, sinkWhere, err := sf.openSink(ctx, logger, nil)
+	sk, sinkWhere, err := sf.openSink(ctx, logger, nil, true)
 	if err != nil {
 		return err
 	}

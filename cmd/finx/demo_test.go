@@ -98,6 +98,14 @@ func TestDemoFixtures(t *testing.T) {
 	if !strings.Contains(stdout, "dead letter (not_pdf)") {
 		t.Errorf("summary does not show the not_pdf dead letter:\n%s", stdout)
 	}
+
+	// A second run into the same folder replaces the files, not appends.
+	if _, _, err := runDemoCmd(t, "--clickhouse", "", "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures"); err != nil {
+		t.Fatalf("second demo run failed: %v", err)
+	}
+	if got := len(readRows(t, filepath.Join(out, "filings.json"))); got != len(filings) {
+		t.Errorf("filings rows after a second run = %d, want %d", got, len(filings))
+	}
 }
 
 // TestDemoFilesLoadIntoClickHouse loads the demo's JSONEachRow files with

@@ -76,8 +76,10 @@ type sink interface {
 }
 
 // openSink opens ClickHouse when an address is set, else the file sink.
-// reg receives the ClickHouse sink's metrics; nil registers none.
-func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg prometheus.Registerer) (sink, string, error) {
+// reg receives the ClickHouse sink's metrics; nil registers none. With
+// fresh set, the file sink first removes the table files of an earlier run,
+// because it appends and the demo's output should hold one run only.
+func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg prometheus.Registerer, fresh bool) (sink, string, error) {
 	if s.clickhouse != "" {
 		ch, err := clickhouse.Open(ctx, clickhouse.Config{
 			Addr:       s.clickhouse,
@@ -90,6 +92,14 @@ func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg pr
 			return nil, "", err
 		}
 		return ch, "ClickHouse " + s.clickhouse + " database " + s.chDatabase, nil
+	}
+	if fresh {
+		for _, t := range clickhouse.Tables() {
+			path := filepath.Join(s.out, t.Name+".json")
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, "", fmt.Errorf("remove the earlier run's %s: %w", path, err)
+			}
+		}
 	}
 	fsink, err := clickhouse.NewFileSink(s.out)
 	if err != nil {

@@ -185,7 +185,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer stop()
 	reg := newRegistry()
-	sk, where, err := sf.openSink(ctx, logger, reg)
+	sk, where, err := sf.openSink(ctx, logger, reg, false)
 	if err != nil {
 		return err
 	}
