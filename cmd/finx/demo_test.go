@@ -21,7 +21,10 @@ func runDemoCmd(t *testing.T, args ...string) (string, string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	err := run(ctx, append([]string{"demo"}, args...), &stdout, &stderr)
+	// An empty --brokers selects the embedded broker, whose topics start
+	// empty on every run, even when FINX_KAFKA_BROKERS names a real broker.
+	// A --brokers in args comes later and wins.
+	err := run(ctx, append([]string{"demo", "--brokers", ""}, args...), &stdout, &stderr)
 	return stdout.String(), stderr.String(), err
 }
 

@@ -36,6 +36,7 @@ func TestSinkRecoversAfterServerRestart(t *testing.T) {
 	}
 	tcpPort, httpPort := freePort(t), freePort(t)
 	env := append(os.Environ(),
+		"FINX_SERVICES=clickhouse",
 		"FINX_SERVICES_DIR="+t.TempDir(),
 		"FINX_CLICKHOUSE_TCP_PORT="+strconv.Itoa(tcpPort),
 		"FINX_CLICKHOUSE_HTTP_PORT="+strconv.Itoa(httpPort))

@@ -16,6 +16,20 @@
 //   - Guidance: ranges and points in forward-looking sentences and in
 //     outlook tables, with metric, basis, direction and prior values.
 //
+// # What it marks for review
+//
+// Candidates that a rule doubts get a confidence of 0.45, below the default
+// review threshold of passes.Config, so that they are needs_review: table
+// figures without a scale header, with a period end after the latest XBRL
+// fact, from segment or parent-company tables, or a plain "Net income" row
+// where the filer also reports net income attributable to its stockholders;
+// sentence figures of a region; guidance that states a result, a
+// comparison base or an effect ("$800 million lower depreciation"), plain
+// dollars with cents for a company-level amount, values under a header of
+// two period columns; risk headings over 400 bytes. Rows of equity
+// statements, percent-of-revenue tables and restatement tables, and group
+// titles such as "Risks Related to Our Business", are not returned at all.
+//
 // The primary pass returns the strict matches. The recall pass returns the
 // looser ones, minus the quotes already found: first sentences of bulleted
 // risk paragraphs and sub-section titles, figures in sentences, and targets

@@ -16,6 +16,7 @@ func FuzzRun(f *testing.F) {
 	f.Add("Fiscal 2027 Outlook\nThe Company expects net sales of $1.70 billion to $1.75 billion (previously $1.6 billion).\n")
 	f.Add("(in millions)\n2019 2018\nNet sales $ 280,522 $ 232,887\nDiluted\t$(0.04)\n")
 	f.Add("Net income was $(1,2 billion to 35 percent-and-$.\n• •\n")
+	f.Add("(In millions)\nBalances as of Jul 27, 2025\t24\nNet income\t—\t16,599\nRevenue $8.51 - $8.53\nBillion Billion\n* Risks in the U.S. and abroad. More.\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		doc := &schemas.Document{
 			Filing: schemas.Filing{DocID: "0000000000000000000000000000000000000000000000000000000000000000", SourcePath: "fuzz.txt", MediaType: schemas.MediaText},

@@ -32,7 +32,40 @@ var (
 	// reportedRe marks a sentence about past results, which the recall pass
 	// does not read as guidance.
 	reportedRe = regexp.MustCompile(`(?i)\b(was|were|increased|decreased|grew|declined|reported|compared|rose|fell|ended)\b`)
+	// pastClauseRe marks a clause that states a result or a base figure,
+	// such as "compared to 2022 core EPS of $6.79" or "exceeded our margin
+	// target ... up 1,000 basis points".
+	pastClauseRe = regexp.MustCompile(`(?i)\b(was|were|increased|decreased|grew|declined|reported|compared|rose|fell|ended|exceeded|delivered|achieved|communicated)\b`)
+	// pastGuidanceRe matches references to earlier guidance in a report of
+	// results ("in line with guidance provided in May"), which do not make
+	// a sentence forward-looking.
+	pastGuidanceRe = regexp.MustCompile(`(?i)\b(?:in line with|above|below|exceed(?:ed|ing)?|beat|versus|vs\.?|compared (?:to|with)|(?:top|high|low) end of)\s+(?:our |the |its )?(?:prior |previous |previously (?:issued|provided) )?(?:guidance|outlook)(?:\s+provided)?`)
 )
+
+var (
+	// deltaAfterRe matches the words after a value that make it a change.
+	deltaAfterRe = regexp.MustCompile(`^ (lower|higher|increase|decrease|reduction|benefit|impact|headwind|tailwind|improvement|favorable|unfavorable)\b`)
+	// deltaBeforeRe matches the words before a value that make it an
+	// effect.
+	deltaBeforeRe = regexp.MustCompile(`\b(impact|benefit|headwind|tailwind|effect) of (approximately |about )?$`)
+)
+
+// changeBeforeRe matches the verb right before a percentage that makes it
+// a rate of change: "to increase 9 percent", "to grow between 16% and".
+var changeBeforeRe = regexp.MustCompile(`\b(increase|grow|decline|decrease)s?( by| between| approximately| about)? $`)
+
+// levelMetrics are guidance metrics that are percentages themselves, so a
+// percentage of them is a level, not a growth rate.
+var levelMetrics = map[string]bool{"gross_margin": true, "operating_margin": true, "tax_rate": true, "comparable_sales": true, passes.MetricOther: true}
+
+// isForward reports whether a sentence looks forward: it has a forward word
+// outside the references to earlier guidance.
+func isForward(s string) bool {
+	if !forwardRe.MatchString(s) {
+		return false
+	}
+	return forwardRe.MatchString(pastGuidanceRe.ReplaceAllString(s, ""))
+}
 
 // guidanceMetricRules map the words next to a value to a metric key.
 var guidanceMetricRules = []keywordRule{
@@ -41,6 +74,7 @@ var guidanceMetricRules = []keywordRule{
 	rule(`free cash flow`, "free_cash_flow"),
 	rule(`operating cash flow|cash flow from operations`, "operating_cash_flow"),
 	rule(`operating margin`, "operating_margin"),
+	rule(`operating income`, "operating_income"),
 	rule(`gross margin`, "gross_margin"),
 	rule(`tax rate`, "tax_rate"),
 	rule(`capital expenditures|capex`, "capex"),
@@ -53,6 +87,7 @@ var guidanceMetricRules = []keywordRule{
 	rule(`net sales|revenues?|sales`, "revenue"),
 	rule(`ebitda`, "adjusted_ebitda"),
 	rule(`\bebit\b`, "ebit"),
+	rule(`equity in (net )?(income|earnings|loss)`, "equity_income"),
 	rule(`net income|earnings`, "net_income"),
 }
 
@@ -81,7 +116,7 @@ func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCa
 		inOutlook := c.Section == "outlook"
 		prevForward := false
 		for _, s := range sentences(c.Text) {
-			forward := forwardRe.MatchString(s.text)
+			forward := isForward(s.text)
 			follows := prevForward
 			prevForward = forward
 			if req.Pass == passes.PassPrimary && !forward && !inOutlook {
@@ -183,8 +218,10 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 		if !ok1 || !ok2 {
 			continue
 		}
-		if lowUnit.kind == "" {
-			lowUnit = highUnit
+		lowUnit, highUnit = shareUnit(lowUnit, highUnit)
+		if sc, ok := unitLineScale(c.Text[s.start+m[1]:]); ok && highUnit.kind == "usd" && highUnit.scale == 0 {
+			// "Revenue $8.51 - $8.53" over a line "Billion Billion".
+			lowUnit.scale, highUnit.scale = sc, sc
 		}
 		if highUnit.kind == "" || (!strings.Contains(lowText, "$") && !strings.Contains(highText, "$") && highUnit.kind == "usd") {
 			// A bare number ("2023", "25-30 stores") is not a target.
@@ -228,11 +265,30 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 			Direction:  direction(strings.ToLower(s.text)),
 			Confidence: conf,
 		}
+		if deltaAfterRe.MatchString(after) || deltaBeforeRe.MatchString(before) {
+			// "$800 million lower depreciation expense" and "a benefit of
+			// approximately 2%" state an effect on a target, not the target.
+			g.Confidence = min(g.Confidence, unsureConfidence)
+		}
+		if periodColumns(s.text, c.Text[:s.start]) {
+			// "Q2 FY24 Full Year FY24" heads two columns; which one this
+			// value is in is not known.
+			g.Confidence = min(g.Confidence, unsureConfidence)
+		}
+		if implausibleDollars(g.Metric, g.Unit, g.Scale, g.High) {
+			g.Confidence = min(g.Confidence, unsureConfidence)
+		}
+		if pastClauseRe.MatchString(s.text[qStart:clauseEnd]) && !isForward(s.text[qStart:clauseEnd]) {
+			// A result or a comparison base, not a target.
+			g.Confidence = min(g.Confidence, unsureConfidence)
+		}
 		if g.Metric == "" || g.Metric == passes.MetricOther {
 			// A value without a metric name is rarely a target.
 			g.Metric, g.Confidence = passes.MetricOther, min(conf, 0.4)
 		}
-		if highUnit.kind == "percent" && strings.Contains(after, "growth") {
+		if highUnit.kind == "percent" && (strings.Contains(after, "growth") || changeBeforeRe.MatchString(before) && !levelMetrics[g.Metric]) {
+			// "EPS to increase 9 percent" is a growth rate, unlike
+			// "operating margin of 28 percent".
 			g.Metric += "_growth"
 		}
 		if (g.Metric == "eps" || g.Metric == "adjusted_eps") && highUnit.kind == "usd" && highUnit.scale == 0 {
@@ -253,6 +309,52 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 		out = append(out, g)
 	}
 	return out
+}
+
+// unitLineRe matches a line that holds only scale words, printed under
+// the values of an outlook table: "Billion Billion".
+var unitLineRe = regexp.MustCompile(`(?i)^[ \t]*((?:billion|million|thousand)s?)(?:[ \t]+(?:billion|million|thousand)s?)*[ \t]*$`)
+
+// unitLineScale returns the scale of the line after the rest of the current
+// line in text, when that line holds only scale words.
+func unitLineScale(text string) (int, bool) {
+	nl := strings.IndexByte(text, '\n')
+	if nl < 0 {
+		return 0, false
+	}
+	next := text[nl+1:]
+	if end := strings.IndexByte(next, '\n'); end >= 0 {
+		next = next[:end]
+	}
+	m := unitLineRe.FindStringSubmatch(next)
+	if m == nil {
+		return 0, false
+	}
+	return scaleWords[strings.ToLower(strings.TrimSuffix(strings.ToLower(m[1]), "s"))], true
+}
+
+// implausibleDollars reports whether a USD target of a company-level metric
+// is printed as a few dollars with cents, such as "$8.51" for revenue: its
+// scale word was lost.
+func implausibleDollars(metric, unit string, scale int, high string) bool {
+	if unit != "USD" || scale != 0 || !strings.Contains(high, ".") {
+		return false
+	}
+	v, ok := new(big.Rat).SetString(high)
+	return ok && v.Abs(v).Cmp(big.NewRat(1000, 1)) < 0 && metric != "eps" && metric != "adjusted_eps"
+}
+
+// shareUnit gives each end of a range the unit of the other when only one
+// end prints it: "67 to 71 cents" (the low end) and "$30.8 million to
+// $31.7\nmillion" cut at the line break (the high end).
+func shareUnit(low, high amountUnit) (amountUnit, amountUnit) {
+	if low.kind == "" {
+		low = high
+	}
+	if high.kind == "" || (high.kind == "usd" && high.scale == 0 && low.kind == "usd" && low.scale != 0) {
+		high = low
+	}
+	return low, high
 }
 
 // amountUnit is the unit, scale and currency that the words after a number
@@ -384,6 +486,27 @@ func guidanceMetric(before, after string, u amountUnit) string {
 		return best
 	}
 	return firstMatch(guidanceMetricRules, head)
+}
+
+// periodColumns reports whether the period of a sentence comes from a
+// header line above it that names two or more different periods, one per
+// column.
+func periodColumns(sentence, before string) bool {
+	if periodRe.MatchString(sentence) {
+		return false
+	}
+	from := max(len(before)-1500, 0)
+	locs := periodRe.FindAllStringIndex(before[from:], -1)
+	if len(locs) < 2 {
+		return false
+	}
+	last := locs[len(locs)-1]
+	lineStart := strings.LastIndexByte(before[from:from+last[0]], '\n') + 1
+	seen := map[string]bool{}
+	for _, p := range periodRe.FindAllString(before[from+lineStart:from+last[1]], -1) {
+		seen[strings.ToLower(collapse(p))] = true
+	}
+	return len(seen) >= 2
 }
 
 func guidancePeriod(sentence, before string) string {

@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,13 +44,15 @@ var (
 // pass.
 func findMetrics(ctx context.Context, req passes.Request, known map[string]bool) []passes.MetricCandidate {
 	var out []passes.MetricCandidate
+	lastEnd := lastFactEnd(req.Document)
 	if req.Pass == passes.PassPrimary {
 		out = append(out, factMetrics(req.Document)...)
+		consolidated := attributableRe.MatchString(req.Document.Text)
 		for ci, c := range req.Chunks {
 			if ctx.Err() != nil {
 				return out
 			}
-			out = append(out, tableMetrics(req.Document.Text, ci, c)...)
+			out = append(out, checkPeriodEnd(tableMetrics(req.Document.Text, ci, c, consolidated), lastEnd)...)
 		}
 		return out
 	}
@@ -57,13 +60,42 @@ func findMetrics(ctx context.Context, req passes.Request, known map[string]bool)
 		if ctx.Err() != nil {
 			return out
 		}
-		for _, m := range sentenceMetrics(ci, c) {
+		for _, m := range checkPeriodEnd(sentenceMetrics(ci, c), lastEnd) {
 			if !known[collapse(m.Quote)] {
 				out = append(out, m)
 			}
 		}
 	}
 	return out
+}
+
+// unsureConfidence is the confidence of a figure that a rule below doubts;
+// it is under the default review threshold of passes.Config.
+const unsureConfidence = 0.45
+
+// lastFactEnd returns the latest period end or instant of the document's
+// XBRL facts, or "" without facts.
+func lastFactEnd(doc *schemas.Document) string {
+	last := ""
+	for _, f := range doc.Facts {
+		last = max(last, f.PeriodEnd, f.Instant)
+	}
+	return last
+}
+
+// checkPeriodEnd lowers the confidence of figures whose period ends after
+// the latest XBRL fact, because a filing reports no period that has not
+// ended; such a date comes from a misread header.
+func checkPeriodEnd(cands []passes.MetricCandidate, lastEnd string) []passes.MetricCandidate {
+	if lastEnd == "" {
+		return cands
+	}
+	for i := range cands {
+		if cands[i].PeriodEnd > lastEnd {
+			cands[i].Confidence = min(cands[i].Confidence, unsureConfidence)
+		}
+	}
+	return cands
 }
 
 // factMetrics turns inline XBRL facts of mapped concepts into candidates:
@@ -114,7 +146,10 @@ func factMetrics(doc *schemas.Document) []passes.MetricCandidate {
 //
 // NOTE: rows whose label and numbers the PDF text prints apart (column by
 // column) are not paired.
-func tableMetrics(text string, ci int, c passes.Chunk) []passes.MetricCandidate {
+//
+// consolidated is set when the document reports net income attributable to
+// the company's stockholders.
+func tableMetrics(text string, ci int, c passes.Chunk, consolidated bool) []passes.MetricCandidate {
 	var out []passes.MetricCandidate
 	for _, ln := range splitLines(c.Text, c.Offset) {
 		label, cells := rowCells(ln)
@@ -122,7 +157,7 @@ func tableMetrics(text string, ci int, c passes.Chunk) []passes.MetricCandidate 
 			continue
 		}
 		metric := labelMetric(label)
-		if metric == "" {
+		if metric == "" || inEquityStatement(text, ln.Start) {
 			continue
 		}
 		h := headerAbove(text, ln.Start)
@@ -131,6 +166,11 @@ func tableMetrics(text string, ci int, c passes.Chunk) []passes.MetricCandidate 
 		if !ok || (perShare[metric] && strings.Contains(pick.Text, ",")) {
 			// A per-share row with thousands separators is a share count,
 			// such as "Basic 4,154" under weighted average shares.
+			continue
+		}
+		if isPercentCell(text, pick) || h.percentOf || h.restated {
+			// Ratios are no amounts, and the first column of a restatement
+			// table is the superseded figure.
 			continue
 		}
 		m := passes.MetricCandidate{
@@ -143,23 +183,99 @@ func tableMetrics(text string, ci int, c passes.Chunk) []passes.MetricCandidate 
 			Confidence: 0.7,
 		}
 		setUnit(&m, metric, n, h.scale)
+		if h.scale == 0 && !perShare[metric] {
+			// Filers print statements in thousands or millions; a monetary
+			// table without a scale header above it is more likely one
+			// whose header is out of reach than one in whole dollars.
+			m.Confidence = unsureConfidence
+		}
+		if metric == passes.MetricNetIncome && consolidated && plainNetIncomeRe.MatchString(label) {
+			// The filer reports net income attributable to its
+			// stockholders, so the plain row includes noncontrolling
+			// interests.
+			m.Confidence = unsureConfidence
+		}
+		if h.segments || h.partial {
+			// Columns per segment or a part of the company: the cell
+			// picked is not the company's figure.
+			m.Confidence = unsureConfidence
+		}
+		instant := instantMetrics[metric] || instantLabelRe.MatchString(label)
 		m.PeriodType = "unknown"
 		if end := h.periodEnd(); end != "" {
 			m.PeriodType, m.PeriodEnd = "duration", end
-			if instantMetrics[metric] {
-				m.PeriodType = "instant"
-			}
 		} else {
 			setPeriod(&m, text, ln.Start)
+			if m.PeriodEnd != "" && len(h.years) > 0 && m.PeriodEnd[:4] != strconv.Itoa(h.latestYear()) {
+				// The "years ended" phrase found above belongs to other
+				// text, not to this table's columns.
+				m.PeriodType, m.PeriodEnd = "unknown", ""
+			}
+		}
+		if instant && m.PeriodType == "duration" {
+			m.PeriodType = "instant"
 		}
 		out = append(out, m)
 	}
 	return out
 }
 
+var (
+	// instantLabelRe matches row labels of balance-sheet figures that the
+	// metric taxonomy files under "other".
+	instantLabelRe = regexp.MustCompile(`(?i)^property,? (plant,? )?and equipment`)
+	// attributableRe finds a row of net income attributable to the
+	// company's stockholders; noncontrolling interests start with "n".
+	attributableRe = regexp.MustCompile(`(?m)^[ \t]*Net (?:income|earnings)(?: \(loss\))? attributable to (?:common|[A-Z0-9]|[a-mo-z])`)
+	// plainNetIncomeRe matches a net income label without attribution.
+	plainNetIncomeRe = regexp.MustCompile(`(?i)^net (income|earnings)( \(loss\))?$`)
+	// balanceLineRe matches the opening balance line of a statement of
+	// stockholders' equity: "Balances as of Jul 27, 2025", "Balance at
+	// December 31, 2017".
+	balanceLineRe = regexp.MustCompile(`(?i)^balances?(?:,|\s+as\s+of\b|\s+at\b)`)
+)
+
+// equityLookback is how many lines above a row an equity statement's
+// balance line may sit.
+const equityLookback = 6
+
+// inEquityStatement reports whether the row at off lies in a statement of
+// stockholders' equity, whose columns are equity components, not periods.
+// A "Net income" row there repeats one year's figure under retained
+// earnings and total.
+func inEquityStatement(text string, off int) bool {
+	lineStart := strings.LastIndexByte(text[:off], '\n') + 1
+	for range equityLookback {
+		if lineStart == 0 {
+			return false
+		}
+		prevStart := strings.LastIndexByte(text[:lineStart-1], '\n') + 1
+		if balanceLineRe.MatchString(strings.TrimSpace(text[prevStart : lineStart-1])) {
+			return true
+		}
+		lineStart = prevStart
+	}
+	return false
+}
+
+// isPercentCell reports whether a cell is a percentage: it ends with "%" or
+// the next text on its line is "%".
+func isPercentCell(text string, c cell) bool {
+	if strings.HasSuffix(c.Text, "%") {
+		return true
+	}
+	rest := strings.TrimLeft(text[c.Start+len(c.Text):], " \t")
+	return strings.HasPrefix(rest, "%")
+}
+
 func labelMetric(label string) string {
 	l := strings.ToLower(strings.Join(strings.Fields(label), " "))
 	l = strings.TrimRight(l, " :.")
+	if strings.Contains(l, "noncontrolling") || strings.Contains(l, "non-controlling") {
+		// "Net income attributable to noncontrolling interests" is the
+		// minority share, not the company's net income.
+		return ""
+	}
 	return firstMatch(labelRules, l)
 }
 

@@ -3,6 +3,8 @@ package rules
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/finx-dev/finx/extractors/passes"
 )
@@ -14,7 +16,10 @@ var (
 	hasDigitRe  = regexp.MustCompile(`[0-9]`)
 	// rowValueRe splits a one-line row into a label without digits and a
 	// value.
-	rowValueRe = regexp.MustCompile(`(?i)^([A-Za-z][A-Za-z ,&'’/()-]{2,60}?)\s+((?:approximately |about |~)?` + amountRe.String() + `)[\s^*†]*$`)
+	// proseLabelRe matches the verbs of a sentence, which a row label
+	// lacks.
+	proseLabelRe = regexp.MustCompile(`(?i)\b(is|are|be|was|were|will|expects?|expected|of)$|\b(is|are|be|will|expects?|expected)\b`)
+	rowValueRe   = regexp.MustCompile(`(?i)^([A-Za-z][A-Za-z ,&'’/()-]{2,60}?)\s+((?:approximately |about |~)?` + amountRe.String() + `)[\s^*†]*$`)
 )
 
 // tableGuidance pairs the rows of an outlook table. PDF text prints such a
@@ -44,7 +49,7 @@ func tableGuidance(ci int, c passes.Chunk) []passes.GuidanceCandidate {
 		}
 	}
 	// Rows printed on one line: "Net sales $10.95 billion to $11.05 billion".
-	for _, ln := range lines {
+	for i, ln := range lines {
 		if strings.Contains(ln.Text, "\t") {
 			continue
 		}
@@ -53,7 +58,17 @@ func tableGuidance(ci int, c passes.Chunk) []passes.GuidanceCandidate {
 			continue
 		}
 		label, value := ln.Text[loc[2]:loc[3]], ln.Text[loc[4]:loc[5]]
+		if proseLabelRe.MatchString(label) || (i+1 < len(lines) && startsLower(lines[i+1].Text)) {
+			// A wrapped line of a sentence ("revenues are expected to be
+			// in the range of $30.8 million to $31.7"), not a table row.
+			continue
+		}
 		if g, ok := tableCell(ci, strings.TrimSpace(label), value, ln.Start+loc[4], period); ok {
+			if i+1 < len(lines) && g.Unit == "USD" && g.Scale == 0 {
+				if sc, ok := unitLineScale("\n" + lines[i+1].Text); ok {
+					g.Scale = sc
+				}
+			}
 			out = append(out, g)
 		}
 	}
@@ -105,17 +120,18 @@ func tableCell(ci int, label, value string, off int, period string) (passes.Guid
 	}
 	low, lu, ok1 := parseAmount(lowText)
 	high, hu, ok2 := parseAmount(highText)
+	lu, hu = shareUnit(lu, hu)
 	if !ok1 || !ok2 || hu.kind == "" {
 		return passes.GuidanceCandidate{}, false
-	}
-	if lu.kind == "" {
-		lu = hu
 	}
 	lowerLabel := strings.ToLower(label)
 	metric := firstMatch(guidanceMetricRules, lowerLabel)
 	conf := 0.7
 	if metric == "" {
 		metric, conf = passes.MetricOther, 0.4
+	}
+	if implausibleDollars(metric, hu.unit, hu.scale, high) {
+		conf = min(conf, unsureConfidence)
 	}
 	unit := hu.unit
 	if (metric == "eps" || metric == "adjusted_eps") && hu.kind == "usd" && hu.scale == 0 {
@@ -136,4 +152,10 @@ func tableCell(ci int, label, value string, off int, period string) (passes.Guid
 		Direction:  "unspecified",
 		Confidence: conf,
 	}, true
+}
+
+// startsLower reports whether s starts with a lowercase letter.
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
 }

@@ -14,6 +14,10 @@ import (
 const (
 	maxHeading      = 600
 	minHeadingWords = 3
+	// reviewHeading is the length in bytes above which a heading is
+	// needs_review: without bold or italics in the parsed text, so long a
+	// line is as often a one-sentence body paragraph as a heading.
+	reviewHeading = 400
 )
 
 var (
@@ -32,8 +36,13 @@ var (
 	continuationRe = regexp.MustCompile(`^(?:Such|These|This|Those|Although|While|However|Additionally|In addition|Further|Furthermore|Moreover|Also|For example|As a result|Accordingly|Similarly|Likewise)\b|^(?:\S+\s+){1,4}also\b`)
 	// introRe matches the introduction of a risk factor section, which
 	// refers to the section or to the annual report.
-	introRe      = regexp.MustCompile(`(?i)\bitem 1a\b|\brisk factors (?:listed|described|set forth|discussed|below)`)
-	groupTitleRe = regexp.MustCompile(`(?i)^(?:[a-z,&’' ]+ )?risks? (?:related|relating|associated) (?:to|with)\b|^(?:[a-z,&’' ]+ )?risks$`)
+	introRe = regexp.MustCompile(`(?i)\bitem 1a\b|\brisk factors (?:listed|described|set forth|discussed|below)`)
+	// sectionTitleRe matches titles that only group risks: "Risks Related
+	// to Our Business", "Macroeconomic and Industry Risks", "Business and
+	// Operating Risks". Unlike groupTitleRe it does not match a risk such as
+	// "We Face Risks Related to System Interruption".
+	sectionTitleRe = regexp.MustCompile(`^(?:General |Other )?Risks? (?:Related|Relating|Associated) (?:to|with) [^.]{1,60}$|^(?:[A-Z][a-z]+,? (?:and |& )?){1,5}Risks$|^General Risk Factors$`)
+	groupTitleRe   = regexp.MustCompile(`(?i)^(?:[a-z,&’' ]+ )?risks? (?:related|relating|associated) (?:to|with)\b|^(?:[a-z,&’' ]+ )?risks$`)
 )
 
 // findRisks returns heading candidates. The primary pass takes standalone
@@ -75,6 +84,13 @@ func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate
 				if !ok {
 					cand, ok = titleLine(lines, i, width)
 				}
+				if ok && sectionTitleRe.MatchString(cand.Quote) {
+					// A group title names no risk of its own.
+					ok = false
+				}
+			}
+			if ok && len(cand.Quote) > reviewHeading {
+				cand.Confidence = min(cand.Confidence, 0.45)
 			}
 			if !ok || known[collapse(cand.Quote)] {
 				continue
@@ -143,7 +159,7 @@ func isSentenceLike(t string) bool {
 		return false
 	}
 	body := strings.TrimRight(t, ".!?”\" ")
-	return !sentenceEndRe.MatchString(body)
+	return firstSentenceEnd(body) == nil
 }
 
 // isBody reports whether the line after a heading starts body text: longer
@@ -220,7 +236,7 @@ func bulletHeading(lines []line, i int) (passes.RiskCandidate, bool) {
 		}
 		para += "\n" + lines[j].Text
 	}
-	loc := sentenceEndRe.FindStringIndex(para)
+	loc := firstSentenceEnd(para)
 	if loc == nil {
 		return passes.RiskCandidate{}, false
 	}
@@ -239,6 +255,28 @@ func bulletHeading(lines []line, i int) (passes.RiskCandidate, bool) {
 		return passes.RiskCandidate{}, false
 	}
 	return passes.RiskCandidate{Quote: quote, Hint: passes.Hint{Offset: start}, Confidence: 0.6}, true
+}
+
+// firstSentenceEnd returns the first match of sentenceEndRe in s that does
+// not end an initial such as the "U." of "U.S.", or nil.
+func firstSentenceEnd(s string) []int {
+	for _, loc := range sentenceEndRe.FindAllStringIndex(s, -1) {
+		if loc[0] >= 1 && isInitial(s, loc[0]) {
+			continue
+		}
+		return loc
+	}
+	return nil
+}
+
+// isInitial reports whether the period at s[dot] follows a lone capital
+// letter, as in "U.S." or "J. Smith".
+func isInitial(s string, dot int) bool {
+	c := s[dot-1]
+	if c < 'A' || c > 'Z' {
+		return false
+	}
+	return dot == 1 || !unicode.IsLetter(rune(s[dot-2]))
 }
 
 // firstParagraph returns the body text after a heading that ends at off: the

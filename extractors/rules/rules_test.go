@@ -195,13 +195,47 @@ func TestRisks(t *testing.T) {
 		}
 	}
 
-	// The recall pass returns the sub-section title at low confidence.
+	// The recall pass returns a sub-section title that names a risk at low
+	// confidence, and skips the group title above it.
+	text = "Item 1A. Risk Factors\n" +
+		"Risks Related to Our Business\n" +
+		"We Face Risks Related to Our Suppliers\n" +
+		"Our reliance on a few suppliers could materially adversely affect our business.\n" + body
 	resp, err = New().Extract(context.Background(), request(passes.KindRisk, passes.PassRecall, "item_1a", text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.Risks) != 1 || resp.Risks[0].Quote != "Risks Related to Our Business" || resp.Risks[0].Confidence >= 0.5 {
+	if len(resp.Risks) != 1 || resp.Risks[0].Quote != "We Face Risks Related to Our Suppliers" || resp.Risks[0].Confidence >= 0.5 {
 		t.Errorf("recall risks: got %+v, want the sub-section title at low confidence", resp.Risks)
+	}
+}
+
+func TestRisksSkipGroupTitles(t *testing.T) {
+	for _, title := range []string{"Risks Related to Our Business", "Macroeconomic and Industry Risks", "Legal and Regulatory Compliance Risks", "Market and Other External Risks", "General Risk Factors"} {
+		t.Run(title, func(t *testing.T) {
+			if !sectionTitleRe.MatchString(title) {
+				t.Errorf("%q: got no match, want a group title", title)
+			}
+		})
+	}
+	for _, heading := range []string{"We Face Risks Related to System Interruption and Lack of Redundancy", "Our International Operations Expose Us to a Number of Risks", "We Have Foreign Exchange Risk"} {
+		t.Run(heading, func(t *testing.T) {
+			if sectionTitleRe.MatchString(heading) {
+				t.Errorf("%q: got a match, want a risk heading", heading)
+			}
+		})
+	}
+}
+
+func TestBulletRiskKeepsInitials(t *testing.T) {
+	text := "Item 1A. Risk Factors\n* The Company’s results may be affected by proceedings in the U.S. and abroad. The Company is party to many lawsuits.\n"
+	resp, err := New().Extract(context.Background(), request(passes.KindRisk, passes.PassRecall, "item_1a", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "The Company’s results may be affected by proceedings in the U.S. and abroad."
+	if len(resp.Risks) != 1 || resp.Risks[0].Quote != want {
+		t.Fatalf("got %+v, want %q", resp.Risks, want)
 	}
 }
 

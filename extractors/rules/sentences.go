@@ -10,12 +10,31 @@ import (
 var (
 	// sentenceFigureRe finds "Net sales of $14,694 million" and "net income
 	// for the fiscal quarter ended November 2, 2024 was $44.2 million": a
-	// metric phrase, at most 160 bytes without a sentence end, then a dollar
-	// amount with a scale word.
-	sentenceFigureRe = regexp.MustCompile(`(?i)\b(net sales|net revenues?|total revenues?|revenues?|net income|net earnings|operating income|adjusted ebitda|free cash flow)\b((?:[^.;$\n]|\.\d|\n[a-z0-9]){0,160}?(?:\bwas|\bwere|\bof|\btotaled|\btotaling|\bto|\breached|\bat)\s+)(\$\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?)\s*(thousand|million|billion)\b`)
+	// metric phrase, at most 160 bytes without a sentence end or a tab (a
+	// table cell), then a dollar amount with a scale word.
+	sentenceFigureRe = regexp.MustCompile(`(?i)\b(net sales|net revenues?|total revenues?|revenues?|net income|net earnings|operating income|adjusted ebitda|free cash flow)\b((?:[^.;$\n\t]|\.\d|\n[a-z0-9]){0,160}?(?:\bwas|\bwere|\bof|\btotaled|\btotaling|\bto|\breached|\bat)\s+)(\$\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?)\s*(thousand|million|billion)\b`)
 	// perShareRe finds "$0.88 per share on a diluted basis" and "diluted
 	// EPS of $1.25".
 	perShareRe = regexp.MustCompile(`(?i)(\$\s?\(?[0-9]+\.[0-9]{2}\)?) per (?:diluted )?share(?: on a diluted basis)?|\bdiluted (?:eps|earnings per share)(?: [a-z ]{0,40}?)? (?:of|was|were) (\$\s?\(?[0-9]+\.[0-9]{2}\)?)`)
+)
+
+var (
+	// changeVerbRe must precede "to" in "Net sales increased 18.3% to
+	// $10.2 billion"; without it "to" is "due to" or "compared to".
+	changeVerbRe = regexp.MustCompile(`(?i)\b(increased|decreased|grew|rose|fell|declined|improved)\b`)
+	// otherAmountRe matches words between the metric name and the amount
+	// that make the amount another figure: a tax, an expense, a change, a
+	// deferred balance or a part of the metric.
+	otherAmountRe = regexp.MustCompile(`(?i)\b(tax|taxes|expenses?|increase in|decrease in|impact|effect|compared|balances?|remaining|deferred|related to|excluding|payments?|recognized)\b`)
+	// comparisonRe matches the words after an amount that make it a
+	// difference: "$1,846.4 million lower than net income".
+	comparisonRe = regexp.MustCompile(`(?i)^\s*(lower|higher|more|less|greater|below|above)\b`)
+	// qualifierRe matches a capitalized word that ends the text before a
+	// metric name inside a sentence, a region or segment such as "Total
+	// U.S. revenues" or "China/Hong Kong net sales".
+	qualifierRe = regexp.MustCompile(`[a-z,]\s+(?:Total\s+)?[A-Z][A-Za-z./&]*\s*$`)
+	// deferredRe matches the words before "revenue" that name a balance.
+	deferredRe = regexp.MustCompile(`(?i)\b(deferred|unearned|unbilled)\s*$`)
 )
 
 var sentenceMetricNames = map[string]string{
@@ -36,6 +55,13 @@ func sentenceMetrics(ci int, c passes.Chunk) []passes.MetricCandidate {
 			// A forward-looking figure is guidance, not a reported one.
 			continue
 		}
+		middle := c.Text[m[4]:m[5]]
+		before := c.Text[max(m[2]-40, 0):m[2]]
+		connector := strings.ToLower(strings.TrimSpace(middle))
+		if (connector == "to" || strings.HasSuffix(connector, " to")) && !changeVerbRe.MatchString(middle) || otherAmountRe.MatchString(middle) ||
+			comparisonRe.MatchString(c.Text[m[1]:]) || deferredRe.MatchString(before) {
+			continue
+		}
 		name := strings.ToLower(c.Text[m[2]:m[3]])
 		n, ok := parseNumber(strings.TrimPrefix(c.Text[m[6]:m[7]], "$"))
 		if !ok {
@@ -49,6 +75,10 @@ func sentenceMetrics(ci int, c passes.Chunk) []passes.MetricCandidate {
 			Display:    c.Text[m[6]:m[7]],
 			Source:     "text",
 			Confidence: 0.6,
+		}
+		if qualifierRe.MatchString(before) {
+			// A region's or segment's figure, not the company's.
+			cand.Confidence = unsureConfidence
 		}
 		setUnit(&cand, cand.Metric, n, scaleWords[strings.ToLower(c.Text[m[8]:m[9]])])
 		setPeriod(&cand, c.Text[:m[1]], m[0])

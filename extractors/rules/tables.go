@@ -24,8 +24,22 @@ var (
 	rowLabelRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9 ,.'’&()/\-—–]*?[A-Za-z)])[\s.:]*((?:[\s$]*(?:\(?-?[0-9][0-9,]*(?:\.[0-9]+)?\)?%?|—|–|-))+)\s*$`)
 	// scaleRe finds "(in millions", "(Dollars in millions", "(Millions,",
 	// "in thousands" and "$ million".
-	scaleRe     = regexp.MustCompile(`(?i)\(\s*(?:dollars |amounts |\$ )?(?:in )?(thousands|millions|billions)\b|\bin (thousands|millions|billions)\b|(?:^|[\s(])\$\s?(thousand|million|billion)s?\b`)
-	yearTokenRe = regexp.MustCompile(`\b(19[89][0-9]|20[0-9][0-9])\b`)
+	// Header words wrap onto the next line in PDF text ("(in\nmillions)"),
+	// so any whitespace separates them.
+	scaleRe = regexp.MustCompile(`(?i)\(\s*(?:dollars\s+|amounts\s+|\$\s+)?(?:in\s+)?(thousands|millions|billions)\b|\bin\s+(thousands|millions|billions)\b|(?:^|[\s(])\$\s?(thousand|million|billion)s?\b`)
+	// segmentHeaderRe matches a column header that names segments and
+	// ends with their total, such as "Compute & Networking\tGraphics\tTotal".
+	segmentHeaderRe = regexp.MustCompile(`^[^0-9]*\S\s+Total$`)
+	// percentOfRe finds "expressed as a percentage of revenue" and "% of
+	// net sales" above a table of ratios.
+	// segmentRowRe matches a sub-heading row inside a table that opens one
+	// segment's rows, such as "Automotive segment".
+	segmentRowRe     = regexp.MustCompile(`(?i)^[a-z ,&-]{2,60} segment:?$`)
+	endsWithNumberRe = regexp.MustCompile(`[0-9)%]\s*$`)
+	restatedRe       = regexp.MustCompile(`(?i)\bas previously reported\b|\bas restated\b`)
+	partialRe        = regexp.MustCompile(`(?i)variable interest entit|\bguarantor\b|non-guarantor|\bparent company\b|information of (?:the )?registrant|equity method investee`)
+	percentOfRe      = regexp.MustCompile(`(?i)(?:percentage|percent|%) of (?:total |net )?(?:revenues?|sales)\b`)
+	yearTokenRe      = regexp.MustCompile(`\b(19[89][0-9]|20[0-9][0-9])\b`)
 	// monthDayRe finds "December 31" and "July 29, 2023" in headers.
 	monthDayRe  = regexp.MustCompile(`(?i)\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2})\b(?:,?\s+((?:19|20)\d\d))?`)
 	bigNumberRe = regexp.MustCompile(`[0-9],[0-9]{3}`)
@@ -77,6 +91,69 @@ type tableHeader struct {
 	monthDay string
 	// dates are the full header dates in print order, ISO formatted.
 	dates []string
+	// percentOf is set when the table's caption says its figures are
+	// percentages of revenue.
+	percentOf bool
+	// restated is set when the columns compare reported and restated
+	// figures ("As Previously Reported", "As Adjusted").
+	restated bool
+	// partial is set when the table covers part of the company, such as
+	// its variable interest entities or guarantor subsidiaries.
+	partial bool
+	// segments is set when the table names segment columns followed by
+	// their total, or a row opens one segment's rows.
+	segments bool
+}
+
+// maxTableLines bounds how many lines above a row tableStart looks for
+// the table's caption.
+const maxTableLines = 60
+
+// tableStart returns the index of the first header line of the table that
+// ends with the last of lines: the nearest prose line, which is its caption,
+// or the nearest scale line such as "(in millions)" with up to
+// headerLines-1 column header lines above it. Without either it returns the
+// index maxTableLines above the end.
+func tableStart(lines []string) int {
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-maxTableLines; i-- {
+		t := strings.TrimSpace(lines[i])
+		if isProse(t) {
+			return i
+		}
+		if scaleRe.MatchString(t) {
+			start := i
+			for j := i - 1; j >= 0 && j > i-headerLines && !isProse(strings.TrimSpace(lines[j])); j-- {
+				start = j
+			}
+			return start
+		}
+	}
+	return max(len(lines)-maxTableLines, 0)
+}
+
+// maxTitleLines bounds how many short title lines above a table's first
+// header line titleStart includes, such as "CONDENSED FINANCIAL INFORMATION
+// OF THE REGISTRANT" and "(PARENT COMPANY)" over a balance sheet.
+const maxTitleLines = 6
+
+// titleStart returns the index of the first of the short lines without
+// tabs or numbers right above lines[start].
+func titleStart(lines []string, start int) int {
+	i := start
+	for j := start - 1; j >= 0 && j >= start-maxTitleLines; j-- {
+		t := strings.TrimSpace(lines[j])
+		if t == "" || len(t) > 80 || strings.Contains(t, "\t") || bigNumberRe.MatchString(t) {
+			break
+		}
+		i = j
+	}
+	return i
+}
+
+// isProse reports whether a line is running text: long, without a tab and
+// not ending with a number.
+func isProse(t string) bool {
+	return len(t) > 80 && !strings.Contains(t, "\t") && !endsWithNumberRe.MatchString(t)
 }
 
 // headerAbove reads the headers in the headerLookback bytes above off.
@@ -99,6 +176,22 @@ func headerAbove(text string, off int) tableHeader {
 		}
 	}
 	lines := strings.Split(window, "\n")
+	start := tableStart(lines)
+	for _, ln := range lines[titleStart(lines, start):] {
+		t := strings.TrimSpace(ln)
+		if segmentHeaderRe.MatchString(t) || segmentRowRe.MatchString(t) {
+			h.segments = true
+		}
+		if percentOfRe.MatchString(t) {
+			h.percentOf = true
+		}
+		if restatedRe.MatchString(t) {
+			h.restated = true
+		}
+		if partialRe.MatchString(t) {
+			h.partial = true
+		}
+	}
 	yearsAt := -1
 	for i := len(lines) - 1; i >= 0 && (h.years == nil || h.monthDay == ""); i-- {
 		t := strings.TrimSpace(lines[i])
@@ -152,6 +245,15 @@ func (h tableHeader) current(cells int) int {
 		return cells - 1
 	}
 	return 0
+}
+
+// latestYear returns the maximum header year, or 0 without years.
+func (h tableHeader) latestYear() int {
+	latest := 0
+	for _, y := range h.years {
+		latest = max(latest, y)
+	}
+	return latest
 }
 
 // periodEnd returns the ISO end date of the current column, or "".
