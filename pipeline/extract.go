@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -38,10 +39,16 @@ type ExtractStage struct {
 	// GOMAXPROCS.
 	Workers int
 	// DocumentTimeout bounds the extraction of one document; zero means 5m.
+	// A document that runs over it is dead-lettered with reason
+	// extract_timeout.
 	DocumentTimeout time.Duration
-	Backoff         Backoff
-	Logger          *slog.Logger
-	Metrics         *Metrics
+	// DrainTimeout bounds how long documents in flight may still finish
+	// after ctx ends; zero means 30s. Those that do not finish in time are
+	// left uncommitted and are delivered again after a restart.
+	DrainTimeout time.Duration
+	Backoff      Backoff
+	Logger       *slog.Logger
+	Metrics      *Metrics
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 }
@@ -66,6 +73,25 @@ func (s *ExtractStage) Run(ctx context.Context) error {
 	// shutdown; cancelWork stops it when a stage error ends the run.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	drain := s.DrainTimeout
+	if drain <= 0 {
+		drain = 30 * time.Second
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-work.Done():
+			return
+		}
+		t := time.NewTimer(drain)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			log.Warn("drain timed out; documents in flight stay uncommitted", "drain_timeout", drain)
+			cancelWork()
+		case <-work.Done():
+		}
+	}()
 
 	fetchCtx, cancelFetch := context.WithCancel(ctx)
 	defer cancelFetch()
@@ -173,6 +199,11 @@ func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 	log = log.With("doc_id", filing.DocID, "source", filing.SourcePath)
 
 	res, err := s.extract(ctx, filing, content)
+	if err != nil && ctx.Err() != nil {
+		// The stage is stopping, so the document is not at fault: leave it
+		// uncommitted for the next run.
+		return &StageError{Stage: schemas.StageExtract, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: err}
+	}
 	if err != nil {
 		return s.deadLetter(ctx, log, msg, filing, ReasonOf(err, "extract_failed"), err)
 	}
@@ -208,25 +239,65 @@ func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 
 // extract runs the Extractor under the document time limit and turns a
 // panic into that document's error, so one bad file cannot stop the stage.
-func (s *ExtractStage) extract(ctx context.Context, f schemas.Filing, content []byte) (res *schemas.Result, err error) {
+// The Extractor runs in its own goroutine so that the limit holds even when
+// it does not watch its context.
+//
+// NOTE: Go cannot stop a goroutine from outside. An Extractor that ignores
+// ctx keeps its CPU after the limit until it returns; its result is dropped.
+func (s *ExtractStage) extract(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Result, error) {
 	timeout := s.DocumentTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	docCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	defer func() {
-		if p := recover(); p != nil {
-			res = nil
-			err = fmt.Errorf("%w while extracting %s: %v", ErrPanic, f.SourcePath, p)
+
+	type outcome struct {
+		res *schemas.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		defer func() {
+			if p := recover(); p != nil {
+				o = outcome{err: fmt.Errorf("%w while extracting %s: %v", ErrPanic, f.SourcePath, p)}
+			}
+			done <- o
+		}()
+		o.res, o.err = s.Extract(docCtx, f, content)
+		if o.err == nil && o.res == nil {
+			o.err = fmt.Errorf("pipeline: extractor returned no result for %s", f.SourcePath)
 		}
 	}()
-	res, err = s.Extract(ctx, f, content)
-	if err == nil && res == nil {
-		err = fmt.Errorf("pipeline: extractor returned no result for %s", f.SourcePath)
+
+	select {
+	case o := <-done:
+		if o.err != nil && ctx.Err() == nil && errors.Is(o.err, context.DeadlineExceeded) {
+			return nil, &timeoutError{path: f.SourcePath, limit: timeout, err: o.err}
+		}
+		return o.res, o.err
+	case <-docCtx.Done():
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &timeoutError{path: f.SourcePath, limit: timeout, err: docCtx.Err()}
 	}
-	return res, err
 }
+
+// timeoutError reports a document whose extraction ran over the limit.
+type timeoutError struct {
+	path  string
+	limit time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("pipeline: extracting %s took longer than the %v limit", e.path, e.limit)
+}
+
+func (e *timeoutError) Unwrap() error  { return e.err }
+func (e *timeoutError) Reason() string { return "extract_timeout" }
 
 // flag publishes one risk.flags message per high-severity accepted risk.
 func (s *ExtractStage) flag(ctx context.Context, log *slog.Logger, res *schemas.Result) error {

@@ -372,3 +372,74 @@ func TestBackoffDo(t *testing.T) {
 		}
 	})
 }
+
+func TestExtractStageDocumentTimeout(t *testing.T) {
+	in := newFakeConsumer("filings.raw", []byte("slow"), []byte("ok"))
+	dlq := &fakeProducer{}
+	release := make(chan struct{})
+	defer close(release)
+	stage := &ExtractStage{
+		Consumer: in, Results: &fakeProducer{}, Flags: &fakeProducer{}, DeadLetters: dlq,
+		Decode: func(_ context.Context, msg kafka.Message) (schemas.Filing, []byte, error) {
+			return schemas.Filing{DocID: testDocID, SourcePath: "doc-" + string(msg.Value)}, msg.Value, nil
+		},
+		// The slow document ignores its context, as a stuck parser would.
+		Extract: func(_ context.Context, f schemas.Filing, content []byte) (*schemas.Result, error) {
+			if string(content) == "slow" {
+				<-release
+			}
+			return testResult(f.SourcePath), nil
+		},
+		Workers:         1,
+		DocumentTimeout: 50 * time.Millisecond,
+		Backoff:         fastBackoff,
+	}
+	if err := runUntil(t, stage.Run, func() bool { return len(in.commits()) == 2 }); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	letters := dlq.all()
+	if len(letters) != 1 {
+		t.Fatalf("dead letters = %d, want 1", len(letters))
+	}
+	var dl schemas.DeadLetter
+	if err := json.Unmarshal(letters[0].Value, &dl); err != nil {
+		t.Fatal(err)
+	}
+	if dl.Reason != "extract_timeout" || !strings.Contains(dl.Error, "doc-slow") {
+		t.Errorf("dead letter reason %q, error %q; want extract_timeout naming doc-slow", dl.Reason, dl.Error)
+	}
+}
+
+func TestExtractStageDrainTimeoutLeavesUncommitted(t *testing.T) {
+	in := newFakeConsumer("filings.raw", []byte("stuck"))
+	started := make(chan struct{})
+	release := make(chan struct{})
+	defer close(release)
+	stage := &ExtractStage{
+		Consumer: in, Results: &fakeProducer{}, Flags: &fakeProducer{}, DeadLetters: &fakeProducer{},
+		Decode: func(_ context.Context, msg kafka.Message) (schemas.Filing, []byte, error) {
+			return schemas.Filing{DocID: testDocID, SourcePath: "doc"}, msg.Value, nil
+		},
+		Extract: func(context.Context, schemas.Filing, []byte) (*schemas.Result, error) {
+			close(started)
+			<-release
+			return nil, errors.New("unreachable")
+		},
+		Workers:      1,
+		DrainTimeout: 20 * time.Millisecond,
+		Backoff:      fastBackoff,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- stage.Run(ctx) }()
+	<-started
+	cancel()
+	select {
+	case <-errc:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return within 5s of the drain timeout")
+	}
+	if got := in.commits(); len(got) != 0 {
+		t.Errorf("commits = %v, want none for a document cut off by shutdown", got)
+	}
+}

@@ -195,6 +195,9 @@ func tableMetrics(text string, ci int, c passes.Chunk, consolidated bool) []pass
 			// interests.
 			m.Confidence = unsureConfidence
 		}
+		// NOTE: a segment named by a row label ("Americas:" over "Net
+		// sales") is not detected; such rows usually lack a period and end
+		// up needs_review for that reason only.
 		if h.segments || h.partial {
 			// Columns per segment or a part of the company: the cell
 			// picked is not the company's figure.
