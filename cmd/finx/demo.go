@@ -11,12 +11,14 @@ import (
 	"sync"
 	"time"
 
+	kafkago "github.com/segmentio/kafka-go"
 	"golang.org/x/term"
 
 	"github.com/finx-dev/finx/connectors/blob"
 	"github.com/finx-dev/finx/connectors/files"
 	"github.com/finx-dev/finx/connectors/kafka"
 	"github.com/finx-dev/finx/pipeline"
+	"github.com/finx-dev/finx/schemas"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,7 +38,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "to filings.raw, extracts risks, numbers and guidance, and loads the results. Flags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	paths := fs.Args()
@@ -98,10 +100,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}()
 	}
 
-	skipped, pubErr := publish(ctx, kcfg, blobs, paths, tr, logger, &st)
-	for _, s := range skipped {
-		logger.Info("skipped file", "source", s.Path, "reason", s.Reason)
-	}
+	walked, pubErr := publish(ctx, kcfg, blobs, paths, tr, logger, &st)
 
 	var stopProgress chan struct{}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -123,9 +122,15 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	tr.summary(stdout, paths)
+	if len(walked.Skipped) > 0 {
+		fmt.Fprintln(stdout, "\nskipped:")
+		for _, s := range walked.Skipped {
+			fmt.Fprintf(stdout, "  %s: %s\n", printable(relativeTo(s.Path, paths)), s.Reason)
+		}
+	}
 	published, _, loaded, dead := tr.counts()
 	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates)\n",
-		published, loaded, dead, len(skipped))
+		published, loaded, dead, len(walked.Skipped))
 	if sf.clickhouse == "" {
 		fmt.Fprintf(stdout, "rows: %s (load with clickhouse-client: see README)\n", sf.out)
 	}
@@ -145,11 +150,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// publish sends every document under paths to filings.raw.
-func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []string, tr *tracker, logger *slog.Logger, st *stages) ([]files.Skipped, error) {
+// publish sends every document under paths to filings.raw. A file that
+// cannot be read goes to filings.dlq instead, so the run accounts for it.
+func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []string, tr *tracker, logger *slog.Logger, st *stages) (files.Result, error) {
 	w := st.writer(cfg, kafka.TopicRaw)
 	var backoff pipeline.Backoff
-	return files.Walk(ctx, paths, files.Config{}, func(doc files.Document) error {
+	res, err := files.Walk(ctx, paths, files.Config{}, func(doc files.Document) error {
 		msg, err := kafka.EncodeFiling(ctx, doc.Filing, doc.Content, cfg.InlineLimit, blobs)
 		if err != nil {
 			return fmt.Errorf("publish %s: %w", doc.Filing.SourcePath, err)
@@ -164,6 +170,38 @@ func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []s
 		logger.Debug("published", "doc_id", doc.Filing.DocID, "source", doc.Filing.SourcePath, "media_type", doc.Filing.MediaType)
 		return nil
 	})
+	if len(res.Unreadable) == 0 {
+		return res, err
+	}
+	dlq := st.writer(cfg, kafka.TopicDLQ)
+	for _, u := range res.Unreadable {
+		logger.Warn("dead letter", "stage", schemas.StagePublish, "source", u.Path, "reason", "unreadable", "err", u.Err)
+		value, mErr := schemas.Marshal(schemas.SchemaDeadLetter, schemas.DeadLetter{
+			SchemaVersion: schemas.SchemaVersion,
+			SourcePath:    u.Path,
+			Stage:         schemas.StagePublish,
+			Reason:        "unreadable",
+			Error:         fmt.Sprintf("read %s: %v", u.Path, u.Err),
+			Partition:     -1,
+			Offset:        -1,
+			Attempts:      1,
+			FailedAt:      time.Now().UTC(),
+		})
+		if mErr == nil {
+			mErr = backoff.Do(ctx, logger, "produce dead letter", func(ctx context.Context) error {
+				return dlq.WriteMessages(ctx, kafkago.Message{
+					Key:     []byte(u.Path),
+					Value:   value,
+					Headers: []kafkago.Header{{Key: pipeline.HeaderSchema, Value: []byte(schemas.SchemaDeadLetter)}},
+				})
+			})
+		}
+		if mErr != nil {
+			return res, errors.Join(err, fmt.Errorf("dead-letter unreadable %s: %w", u.Path, mErr))
+		}
+		tr.publish(unreadableKey(u.Path), u.Path)
+	}
+	return res, err
 }
 
 // waitAccounted returns when every published document is loaded or

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,7 +129,7 @@ func TestDemoFilesLoadIntoClickHouse(t *testing.T) {
 	if stdout, stderr, err := runDemoCmd(t, "--clickhouse", "", "--out", out, "--blob-dir", filepath.Join(out, "blobs"), "../../fixtures"); err != nil {
 		t.Fatalf("demo failed: %v\n%s\n%s", err, stdout, stderr)
 	}
-	db := "finx_demo_files_test"
+	db := uniqueDatabase("finx_demo_files_test")
 	ch := clickhouseClient(t, client, host, port)
 	ch(nil, "--query", "DROP DATABASE IF EXISTS "+db)
 	t.Cleanup(func() { ch(nil, "--query", "DROP DATABASE IF EXISTS "+db) })
@@ -177,7 +178,7 @@ func TestDemoClickHouseReplay(t *testing.T) {
 		t.Fatalf("clickhouse-client not found: %v", err)
 	}
 	ch := clickhouseClient(t, client, host, port)
-	db := "finx_demo_replay_test"
+	db := uniqueDatabase("finx_demo_replay_test")
 	ch(nil, "--query", "DROP DATABASE IF EXISTS "+db)
 	t.Cleanup(func() { ch(nil, "--query", "DROP DATABASE IF EXISTS "+db) })
 
@@ -235,4 +236,62 @@ func TestDemoRealKafka(t *testing.T) {
 	if !strings.Contains(stdout, "7 published, 3 loaded, 4 dead-lettered") {
 		t.Errorf("summary does not account for the 7 fixture documents:\n%s", stdout)
 	}
+}
+
+// TestDemoAccountsForUnreadableAndEmpty runs the demo on a folder with a
+// dangling link and a PDF without text: both are dead-lettered with their
+// reason and the run still succeeds.
+func TestDemoAccountsForUnreadableAndEmpty(t *testing.T) {
+	in := t.TempDir()
+	if err := os.Symlink(filepath.Join(in, "missing.pdf"), filepath.Join(in, "dangling.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile("../../fixtures/html/acme-10k-2026.htm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "10k.htm"), fixture, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "blank.pdf"), blankPDF(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	stdout, stderr, err := runDemoCmd(t, "--clickhouse", "", "--out", out, "--blob-dir", filepath.Join(out, "blobs"), in)
+	if err != nil {
+		t.Fatalf("demo failed: %v\n%s\n%s", err, stdout, stderr)
+	}
+	for _, want := range []string{"dead letter (unreadable)", "dead letter (no_text)", "3 published, 1 loaded, 2 dead-lettered"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// blankPDF returns a valid one-page PDF whose page draws nothing.
+func blankPDF() []byte {
+	var b bytes.Buffer
+	var offsets []int
+	obj := func(body string) {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
+	}
+	b.WriteString("%PDF-1.4\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>")
+	obj("<< /Length 0 >>\nstream\n\nendstream")
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	return b.Bytes()
+}
+
+// uniqueDatabase returns a database name of its own for each test run, so
+// that runs sharing one ClickHouse server do not drop each other's tables.
+func uniqueDatabase(prefix string) string {
+	return fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), time.Now().UnixNano())
 }

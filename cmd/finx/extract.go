@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/finx-dev/finx/connectors/files"
@@ -38,6 +39,11 @@ func newExtractor(provider string, logger *slog.Logger) (pipeline.Extractor, err
 		doc, err := parseDocument(ctx, f, content)
 		if err != nil {
 			return nil, err
+		}
+		// A document with no text (a scanned PDF, an empty page tree) would
+		// load as an empty success and hide that nothing was read.
+		if strings.TrimSpace(doc.Text) == "" {
+			return nil, &noTextError{path: f.SourcePath, warnings: doc.Warnings}
 		}
 		doc.Sections = sections.Find(doc)
 		return passes.Run(ctx, doc, p, cfg)
@@ -86,6 +92,21 @@ func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*sche
 	}
 	return doc, nil
 }
+
+type noTextError struct {
+	path     string
+	warnings []string
+}
+
+func (e *noTextError) Error() string {
+	msg := e.path + ": no text found (a scanned document without a text layer needs OCR first)"
+	if len(e.warnings) > 0 {
+		msg += "; parser warnings: " + strings.Join(e.warnings, "; ")
+	}
+	return msg
+}
+
+func (e *noTextError) Reason() string { return "no_text" }
 
 type unsupportedError struct{ path, mediaType string }
 

@@ -47,17 +47,37 @@ func commands() []command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	interrupted := ctx.Err() != nil
 	stop()
 	var exit exitError
 	switch {
 	case err == nil:
+	case interrupted:
+		// 128 + SIGINT, as shells report a program stopped by Ctrl-C.
+		if !errors.As(err, &exit) && !errors.Is(err, context.Canceled) {
+			fmt.Fprintln(os.Stderr, "finx:", err)
+		}
+		os.Exit(130)
 	case errors.As(err, &exit):
 		os.Exit(exit.code)
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, "finx:", err)
 		os.Exit(1)
+	}
+}
+
+// parseFlags parses args into fs. The flag package has already printed the
+// problem and the usage, so -h returns exit status 0 and any other error 2,
+// the usual status of a command-line mistake.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		return exitError{0}
+	default:
+		return exitError{2}
 	}
 }
 

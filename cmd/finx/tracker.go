@@ -5,10 +5,12 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/finx-dev/finx/schemas"
 )
@@ -58,10 +60,18 @@ func (t *tracker) onLoaded(results []*schemas.Result) {
 	t.notify()
 }
 
+// unreadableKey is the tracker key of a file that could not be read, which
+// has no content and so no document id.
+func unreadableKey(path string) string { return "unreadable:" + path }
+
 func (t *tracker) onDead(letters []schemas.DeadLetter) {
 	t.mu.Lock()
 	for _, dl := range letters {
-		t.dead[dl.DocID] = dl
+		key := dl.DocID
+		if key == "" && dl.Stage == schemas.StagePublish {
+			key = unreadableKey(dl.SourcePath)
+		}
+		t.dead[key] = dl
 	}
 	t.mu.Unlock()
 	t.notify()
@@ -110,7 +120,7 @@ func (t *tracker) summary(w io.Writer, base []string) {
 	fmt.Fprintln(tw, "DOCUMENT\tFORM\tPAGES\tSECTIONS\tRISKS\tNUMBERS\tGUIDANCE\tCITED\tERRORS")
 	var totals [6]int
 	for _, id := range ids {
-		path := relativeTo(t.published[id], base)
+		path := printable(relativeTo(t.published[id], base))
 		if r, ok := t.loaded[id]; ok {
 			pages := "-"
 			if r.Pages > 0 {
@@ -168,6 +178,17 @@ func relativeTo(path string, bases []string) string {
 	for _, b := range bases {
 		if rel, err := filepath.Rel(b, path); err == nil && !strings.HasPrefix(rel, "..") && rel != "." {
 			return rel
+		}
+	}
+	return path
+}
+
+// printable quotes a path that holds control characters such as a newline,
+// which would break the table.
+func printable(path string) string {
+	for _, r := range path {
+		if unicode.IsControl(r) {
+			return strconv.Quote(path)
 		}
 	}
 	return path

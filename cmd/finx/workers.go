@@ -34,7 +34,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "usage: finx publish [flags] PATH...")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -57,11 +57,12 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	st := stages{groupPrefix: sf.groupPrefix}
 	defer st.Close()
 	tr := newTracker()
-	skipped, err := publish(ctx, kcfg, blobs, fs.Args(), tr, logger, &st)
+	walked, err := publish(ctx, kcfg, blobs, fs.Args(), tr, logger, &st)
 	published, _, _, _ := tr.counts()
-	fmt.Fprintf(stdout, "%d published to %s, %d skipped\n", published, sf.brokers, len(skipped))
-	for _, s := range skipped {
-		fmt.Fprintf(stdout, "  skipped %s: %s\n", s.Path, s.Reason)
+	fmt.Fprintf(stdout, "%d published to %s, %d unreadable and dead-lettered, %d skipped\n",
+		published-len(walked.Unreadable), sf.brokers, len(walked.Unreadable), len(walked.Skipped))
+	for _, s := range walked.Skipped {
+		fmt.Fprintf(stdout, "  skipped %s: %s\n", printable(s.Path), s.Reason)
 	}
 	return err
 }
@@ -119,7 +120,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	wf.register(fs)
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
 	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (env FINX_PROVIDER)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	logger, err := lf.logger(stderr)
@@ -172,7 +173,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sf.registerSink(fs)
 	lf.register(fs)
 	wf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	logger, err := lf.logger(stderr)
@@ -237,7 +238,7 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "Prints the parsed text, with a form feed between PDF pages. Flags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -41,22 +41,62 @@ var documentExt = map[string]bool{
 	".pdf": true, ".htm": true, ".html": true, ".xhtml": true, ".txt": true,
 }
 
+// Unreadable is a file or folder that could not be read, with the error.
+// Callers dead-letter it so that the run still accounts for it.
+type Unreadable struct {
+	Path string
+	Err  error
+}
+
+// Result lists what a walk did not publish.
+type Result struct {
+	Skipped    []Skipped
+	Unreadable []Unreadable
+}
+
 // Walk calls fn for every filing document under the roots, in lexical path
-// order, and returns the files it skipped. A root may be a file. The same
+// order. A root may be a file, and a root that is a symbolic link is
+// followed. Inside a folder, links to regular files are followed and links
+// to folders are skipped, so a link loop cannot trap the walk. The same
 // content under two paths is published once; the second path is skipped as
-// a duplicate. An error from fn stops the walk and is returned.
-func Walk(ctx context.Context, roots []string, cfg Config, fn func(Document) error) ([]Skipped, error) {
+// a duplicate. A file or folder that cannot be read is reported in
+// Result.Unreadable and the walk goes on. An error from fn, a root that does
+// not exist, or ctx ending stops the walk and is returned.
+func Walk(ctx context.Context, roots []string, cfg Config, fn func(Document) error) (Result, error) {
 	if cfg.MaxFileSize <= 0 {
 		cfg.MaxFileSize = 256 << 20
 	}
+	var res Result
 	var paths []string
-	var skipped []Skipped
 	for _, root := range roots {
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if _, err := os.Stat(root); err != nil {
+			return res, fmt.Errorf("files: %w", err)
+		}
+		walkRoot := root
+		if resolved, err := filepath.EvalSymlinks(root); err == nil {
+			walkRoot = resolved
+		}
+		err := filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
+			if walkRoot != root {
+				// Report paths under the root as given, not the link target.
+				if rel, relErr := filepath.Rel(walkRoot, path); relErr == nil {
+					path = filepath.Join(root, rel)
+				}
+			}
 			if err != nil {
-				return fmt.Errorf("files: walk %s: %w", path, err)
+				res.Unreadable = append(res.Unreadable, Unreadable{Path: path, Err: err})
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			name := d.Name()
+			if d.Type()&fs.ModeSymlink != 0 {
+				if info, err := os.Stat(path); err == nil && info.IsDir() {
+					res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "link to a folder, not followed"})
+					return nil
+				}
+			}
 			if d.IsDir() {
 				if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "gen") {
 					return filepath.SkipDir
@@ -66,19 +106,29 @@ func Walk(ctx context.Context, roots []string, cfg Config, fn func(Document) err
 			if strings.HasPrefix(name, ".") {
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				skipped = append(skipped, Skipped{Path: path, Reason: "not a regular file"})
+			if !documentExt[strings.ToLower(filepath.Ext(name))] {
+				res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "not a filing document type (" + filepath.Ext(name) + ")"})
 				return nil
 			}
-			if !documentExt[strings.ToLower(filepath.Ext(name))] {
-				skipped = append(skipped, Skipped{Path: path, Reason: "not a filing document type (" + filepath.Ext(name) + ")"})
+			if d.Type()&fs.ModeSymlink != 0 {
+				info, err := os.Stat(path)
+				switch {
+				case err != nil:
+					res.Unreadable = append(res.Unreadable, Unreadable{Path: path, Err: err})
+					return nil
+				case !info.Mode().IsRegular():
+					res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "link to something other than a regular file"})
+					return nil
+				}
+			} else if !d.Type().IsRegular() {
+				res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "not a regular file"})
 				return nil
 			}
 			paths = append(paths, path)
 			return nil
 		})
 		if err != nil {
-			return skipped, err
+			return res, err
 		}
 	}
 	sort.Strings(paths)
@@ -86,31 +136,33 @@ func Walk(ctx context.Context, roots []string, cfg Config, fn func(Document) err
 	seen := make(map[string]string)
 	for _, path := range paths {
 		if err := ctx.Err(); err != nil {
-			return skipped, err
+			return res, err
 		}
 		info, err := os.Stat(path)
 		if err != nil {
-			return skipped, fmt.Errorf("files: %w", err)
+			res.Unreadable = append(res.Unreadable, Unreadable{Path: path, Err: err})
+			continue
 		}
 		if info.Size() > cfg.MaxFileSize {
-			skipped = append(skipped, Skipped{Path: path, Reason: fmt.Sprintf("larger than the %d-byte limit", cfg.MaxFileSize)})
+			res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: fmt.Sprintf("larger than the %d-byte limit", cfg.MaxFileSize)})
 			continue
 		}
 		content, err := os.ReadFile(path)
 		if err != nil {
-			return skipped, fmt.Errorf("files: %w", err)
+			res.Unreadable = append(res.Unreadable, Unreadable{Path: path, Err: err})
+			continue
 		}
 		doc := Describe(path, content, time.Now().UTC())
 		if first, ok := seen[doc.Filing.DocID]; ok {
-			skipped = append(skipped, Skipped{Path: path, Reason: "same content as " + first})
+			res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "same content as " + first})
 			continue
 		}
 		seen[doc.Filing.DocID] = path
 		if err := fn(doc); err != nil {
-			return skipped, err
+			return res, err
 		}
 	}
-	return skipped, nil
+	return res, nil
 }
 
 // Describe builds the envelope of one file's content.

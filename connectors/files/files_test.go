@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,7 +71,7 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	write(".hidden.html", "x")
 
 	var got []string
-	skipped, err := Walk(context.Background(), []string{dir}, Config{}, func(d Document) error {
+	res, err := Walk(context.Background(), []string{dir}, Config{}, func(d Document) error {
 		got = append(got, filepath.ToSlash(must(filepath.Rel(dir, d.Filing.SourcePath))))
 		if d.Filing.Size != int64(len(d.Content)) {
 			t.Errorf("%s: size %d, want %d", d.Filing.SourcePath, d.Filing.Size, len(d.Content))
@@ -89,8 +90,8 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 			t.Errorf("published[%d] = %q, want %q", i, got[i], want[i])
 		}
 	}
-	if len(skipped) != 2 {
-		t.Fatalf("skipped %v, want notes.md and the duplicate", skipped)
+	if len(res.Skipped) != 2 {
+		t.Fatalf("skipped %v, want notes.md and the duplicate", res.Skipped)
 	}
 }
 
@@ -107,4 +108,57 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+func TestWalkLinksAndUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	if err := os.MkdirAll(filepath.Join(real, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(real, "a.html"), []byte("<html><body>a</body></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "target.htm"), []byte("<html><body>t</body></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A link to a file is followed; a link back to a parent folder is not.
+	if err := os.Symlink(filepath.Join(dir, "target.htm"), filepath.Join(real, "link.htm")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(real, "sub", "loop")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "missing.html"), filepath.Join(real, "dangling.html")); err != nil {
+		t.Fatal(err)
+	}
+	rootLink := filepath.Join(dir, "rootlink")
+	if err := os.Symlink(real, rootLink); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []string
+	res, err := Walk(context.Background(), []string{rootLink}, Config{}, func(d Document) error {
+		got = append(got, filepath.Base(d.Filing.SourcePath))
+		if !strings.HasPrefix(d.Filing.SourcePath, rootLink) {
+			t.Errorf("source path %s is not under the root as given, %s", d.Filing.SourcePath, rootLink)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Walk: %v", err)
+	}
+	if strings.Join(got, ",") != "a.html,link.htm" {
+		t.Errorf("published %v, want [a.html link.htm]", got)
+	}
+	if len(res.Unreadable) != 1 || filepath.Base(res.Unreadable[0].Path) != "dangling.html" {
+		t.Errorf("unreadable %v, want the dangling link", res.Unreadable)
+	}
+}
+
+func TestWalkMissingRoot(t *testing.T) {
+	_, err := Walk(context.Background(), []string{filepath.Join(t.TempDir(), "nope")}, Config{}, func(Document) error { return nil })
+	if err == nil {
+		t.Fatal("Walk on a missing root returned nil, want an error")
+	}
 }
