@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -480,10 +481,22 @@ func (b *Builder) Facts(text string) ([]schemas.Fact, []string) {
 func (b *Builder) resolveContext(f *schemas.Fact) {
 	c, ok := b.contexts[f.ContextRef]
 	if !ok {
-		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: context %q not found", f.ID, f.Concept, f.SourceOffset, f.ContextRef))
+		b.warn(fmt.Sprintf("ixbrl: %s: context %q not found", factName(f), f.ContextRef))
 		return
 	}
-	f.Instant, f.PeriodStart, f.PeriodEnd = c.instant, c.start, c.end
+	instant, iok := isoDate(c.instant)
+	start, sok := isoDate(c.start)
+	end, eok := isoDate(c.end)
+	switch {
+	case !iok || !sok || !eok:
+		b.warn(fmt.Sprintf("ixbrl: %s: context %q has an invalid date (instant %q, start %q, end %q); the period is left empty",
+			factName(f), f.ContextRef, c.instant, c.start, c.end))
+	case start != "" && end != "" && end < start:
+		b.warn(fmt.Sprintf("ixbrl: %s: context %q ends (%s) before it starts (%s); the period is left empty",
+			factName(f), f.ContextRef, end, start))
+	default:
+		f.Instant, f.PeriodStart, f.PeriodEnd = instant, start, end
+	}
 	if len(c.dims) > 0 {
 		f.Dimensions = append([]schemas.Dimension(nil), c.dims...)
 	}
@@ -495,7 +508,7 @@ func (b *Builder) resolveUnit(f *schemas.Fact) {
 	}
 	u, ok := b.units[f.UnitRef]
 	if !ok {
-		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: unit %q not found", f.ID, f.Concept, f.SourceOffset, f.UnitRef))
+		b.warn(fmt.Sprintf("ixbrl: %s: unit %q not found", factName(f), f.UnitRef))
 		return
 	}
 	f.Unit = unitString(u)
@@ -622,4 +635,28 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// factName names a fact in warnings: its id when it has one, its concept
+// and the byte offset of its element.
+func factName(f *schemas.Fact) string {
+	if f.ID == "" {
+		return fmt.Sprintf("fact %s at byte %d", f.Concept, f.SourceOffset)
+	}
+	return fmt.Sprintf("fact %s %s at byte %d", f.ID, f.Concept, f.SourceOffset)
+}
+
+// isoDate returns the date part of an xs:date or xs:dateTime value such as
+// 2024-09-28 or 2024-09-28T00:00:00, and false when v is neither. An empty
+// v is valid and stays empty.
+func isoDate(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", true
+	}
+	date, _, _ := strings.Cut(v, "T")
+	if _, err := time.Parse("2006-01-02", date); err != nil {
+		return "", false
+	}
+	return date, true
 }

@@ -265,3 +265,36 @@ func BenchmarkBuilder(b *testing.B) {
 		feed(b, doc.String())
 	}
 }
+
+func TestBuilderInvalidContextDates(t *testing.T) {
+	header := `<ix:header><ix:resources>
+<xbrli:context id="bad"><xbrli:entity><xbrli:identifier scheme="http://www.sec.gov/CIK">1</xbrli:identifier></xbrli:entity>
+<xbrli:period><xbrli:startDate>2025-13-45</xbrli:startDate><xbrli:endDate>not-a-date</xbrli:endDate></xbrli:period></xbrli:context>
+<xbrli:context id="backwards"><xbrli:entity><xbrli:identifier scheme="http://www.sec.gov/CIK">1</xbrli:identifier></xbrli:entity>
+<xbrli:period><xbrli:startDate>2026-12-31</xbrli:startDate><xbrli:endDate>2026-01-01</xbrli:endDate></xbrli:period></xbrli:context>
+<xbrli:context id="datetime"><xbrli:entity><xbrli:identifier scheme="http://www.sec.gov/CIK">1</xbrli:identifier></xbrli:entity>
+<xbrli:period><xbrli:instant>2026-12-31T00:00:00</xbrli:instant></xbrli:period></xbrli:context>
+<xbrli:unit id="usd"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>
+</ix:resources></ix:header>`
+	doc := `<html><body>` + header +
+		`<p><ix:nonFraction name="us-gaap:Revenues" contextRef="bad" unitRef="usd" id="a" decimals="0">1</ix:nonFraction>` +
+		`<ix:nonFraction name="us-gaap:Revenues" contextRef="backwards" unitRef="usd" id="b" decimals="0">2</ix:nonFraction>` +
+		`<ix:nonFraction name="us-gaap:Assets" contextRef="datetime" unitRef="usd" id="c" decimals="0">3</ix:nonFraction></p></body></html>`
+	facts, warnings, _ := feed(t, doc)
+
+	for _, id := range []string{"a", "b"} {
+		f := factByID(t, facts, id)
+		if f.PeriodStart != "" || f.PeriodEnd != "" || f.Instant != "" {
+			t.Errorf("fact %s: period %q-%q instant %q, want all empty", id, f.PeriodStart, f.PeriodEnd, f.Instant)
+		}
+	}
+	if got := factByID(t, facts, "c").Instant; got != "2026-12-31" {
+		t.Errorf("dateTime instant: got %q, want 2026-12-31", got)
+	}
+	joined := strings.Join(warnings, "\n")
+	for _, want := range []string{`context "bad" has an invalid date`, `context "backwards" ends (2026-01-01) before it starts (2026-12-31)`} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("warnings lack %q:\n%s", want, joined)
+		}
+	}
+}
