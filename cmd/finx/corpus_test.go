@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -146,4 +148,20 @@ func TestDemoCorpus(t *testing.T) {
 		}
 		t.Error("no guidance of 67 to 71 cents per share in the Amcor release")
 	})
+}
+
+// TestEvalCorpus runs finx eval on the corpus with a recall floor over
+// accepted items.
+func TestEvalCorpus(t *testing.T) {
+	corpus := testenv.Corpus(t)
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"eval", "--min-recall", "0.9", corpus}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("eval: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"recall against", "risk", "number", "guidance", "(0 failed)"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("eval output lacks %q:\n%s", want, stdout.String())
+		}
+	}
 }

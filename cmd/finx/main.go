@@ -5,6 +5,7 @@
 //	finx extract             run the extract stage as a long-lived worker
 //	finx load                run the load stage as a long-lived worker
 //	finx parse [--json] FILE print a document as the passes see it
+//	finx eval DIR            score extraction against DIR/gold.jsonl
 //
 // Run finx COMMAND -h for each command's flags.
 package main
@@ -41,6 +42,7 @@ func commands() []command {
 		{"extract", "run the extract stage: filings.raw to filings.extracted, risk.flags and filings.dlq", runExtract},
 		{"load", "run the load stage: filings.extracted and filings.dlq to ClickHouse or files", runLoad},
 		{"parse", "print a document's parsed text, or the whole parsed document with --json", runParse},
+		{"eval", "extract a folder in process and score it against its gold.jsonl: recall, grounding, latency", runEval},
 	}
 }
 
