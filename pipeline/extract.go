@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -51,7 +52,12 @@ type ExtractStage struct {
 	Metrics      *Metrics
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+
+	flagged atomic.Int64
 }
+
+// Flagged returns how many risk flags the stage has published.
+func (s *ExtractStage) Flagged() int64 { return s.flagged.Load() }
 
 type extractJob struct {
 	msg  kafka.Message
@@ -333,6 +339,7 @@ func (s *ExtractStage) flag(ctx context.Context, log *slog.Logger, res *schemas.
 	if err != nil {
 		return fmt.Errorf("produce %d risk flags: %w", len(msgs), err)
 	}
+	s.flagged.Add(int64(len(msgs)))
 	return nil
 }
 

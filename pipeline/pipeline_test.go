@@ -170,6 +170,9 @@ func TestExtractStageOutcomes(t *testing.T) {
 	if got := len(flags.all()); got != 2 {
 		t.Errorf("risk flags = %d, want 2 (the high-severity risks)", got)
 	}
+	if got := stage.Flagged(); got != 2 {
+		t.Errorf("Flagged() = %d, want 2", got)
+	}
 	letters := dlq.all()
 	if len(letters) != 2 {
 		t.Fatalf("dead letters = %d, want 2", len(letters))

@@ -82,8 +82,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	st := stages{groupPrefix: sf.groupPrefix}
 	defer st.Close()
 	tr := newTracker()
+	extractStage := st.extract(kcfg, blobs, extract, *workers, logger, nil)
 	runners := []interface{ Run(context.Context) error }{
-		st.extract(kcfg, blobs, extract, *workers, logger, nil),
+		extractStage,
 		st.load(kcfg, sk, logger, nil, tr.onLoaded),
 		st.deadLetters(kcfg, sk, logger, tr.onDead),
 	}
@@ -129,8 +130,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	published, _, loaded, dead := tr.counts()
-	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates)\n",
-		published, loaded, dead, len(walked.Skipped))
+	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates); %d high-severity risks flagged on %s\n",
+		published, loaded, dead, len(walked.Skipped), extractStage.Flagged(), kafka.TopicRiskFlags)
 	if sf.clickhouse == "" {
 		fmt.Fprintf(stdout, "rows: %s (load with clickhouse-client: see README)\n", sf.out)
 	}

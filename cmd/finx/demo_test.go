@@ -99,6 +99,9 @@ func TestDemoFixtures(t *testing.T) {
 	if len(guidance) == 0 {
 		t.Error("guidance = 0, want the fixture outlook")
 	}
+	if !strings.Contains(stdout, "1 high-severity risks flagged on risk.flags") {
+		t.Errorf("summary does not report the fixture 10-K's one high-severity risk flag:\n%s", stdout)
+	}
 	if !strings.Contains(stdout, "dead letter (not_pdf)") {
 		t.Errorf("summary does not show the not_pdf dead letter:\n%s", stdout)
 	}

@@ -152,4 +152,3 @@ func onlyAccepted(res *schemas.Result) *schemas.Result {
 	}
 	return &out
 }
-
