@@ -72,8 +72,10 @@ type workerFlags struct {
 	metricsAddr string
 }
 
-func (w *workerFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&w.metricsAddr, "metrics-addr", envOr("FINX_METRICS_ADDR", "127.0.0.1:9464"), "listen address of /metrics and /healthz; empty disables them (env FINX_METRICS_ADDR)")
+// register adds the flags; defaultAddr differs per worker so that an
+// extract and a load worker can run on one host with their defaults.
+func (w *workerFlags) register(fs *flag.FlagSet, defaultAddr string) {
+	fs.StringVar(&w.metricsAddr, "metrics-addr", envOr("FINX_METRICS_ADDR", defaultAddr), "listen address of /metrics and /healthz; empty disables them (env FINX_METRICS_ADDR)")
 }
 
 // serveMetrics serves /metrics and /healthz until ctx ends.
@@ -117,7 +119,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var wf workerFlags
 	sf.registerKafka(fs)
 	lf.register(fs)
-	wf.register(fs)
+	wf.register(fs, "127.0.0.1:9464")
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
 	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (env FINX_PROVIDER)")
 	if err := parseFlags(fs, args); err != nil {
@@ -172,7 +174,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sf.registerKafka(fs)
 	sf.registerSink(fs)
 	lf.register(fs)
-	wf.register(fs)
+	wf.register(fs, "127.0.0.1:9465")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
