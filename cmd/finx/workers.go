@@ -111,6 +111,24 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
+// startMetrics registers the stage and Kafka collectors on reg and serves
+// them on addr; the returned function stops the server.
+func startMetrics(ctx context.Context, addr string, reg *prometheus.Registry) (*pipeline.Metrics, *kafka.Metrics, func(), error) {
+	m, err := pipeline.NewMetrics(reg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	km, err := kafka.NewMetrics(reg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	stop, err := serveMetrics(ctx, addr, reg, func() error { return nil })
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, km, stop, nil
+}
+
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -142,20 +160,11 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	reg := newRegistry()
-	m, err := pipeline.NewMetrics(reg)
-	if err != nil {
-		return err
-	}
-	stopMetrics, err := serveMetrics(ctx, wf.metricsAddr, reg, func() error { return nil })
+	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, newRegistry())
 	if err != nil {
 		return err
 	}
 	defer stopMetrics()
-	km, err := kafka.NewMetrics(reg)
-	if err != nil {
-		return err
-	}
 	st := stages{groupPrefix: sf.groupPrefix, metrics: km}
 	defer st.Close()
 	stage := st.extract(kcfg, blobs, extract, *workers, logger, m)
@@ -193,19 +202,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer sk.Close()
-	m, err := pipeline.NewMetrics(reg)
-	if err != nil {
-		return err
-	}
-	stopMetrics, err := serveMetrics(ctx, wf.metricsAddr, reg, func() error { return nil })
+	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, reg)
 	if err != nil {
 		return err
 	}
 	defer stopMetrics()
-	km, err := kafka.NewMetrics(reg)
-	if err != nil {
-		return err
-	}
 	st := stages{groupPrefix: sf.groupPrefix, metrics: km}
 	defer st.Close()
 	load := st.load(kcfg, sk, logger, m, nil)
