@@ -11,6 +11,9 @@ import (
 
 // BatchConfig bounds a batch by rows and by time.
 type BatchConfig struct {
+	// DrainTimeout bounds how long the last batch may still be stored after
+	// ctx ends; zero means 30s. A batch not stored by then stays uncommitted.
+	DrainTimeout time.Duration
 	// Rows is the most messages in one batch; zero means 500.
 	Rows int
 	// Interval is the longest a message waits for its batch to fill; zero
@@ -24,6 +27,9 @@ func (c BatchConfig) withDefaults() BatchConfig {
 	}
 	if c.Interval <= 0 {
 		c.Interval = time.Second
+	}
+	if c.DrainTimeout <= 0 {
+		c.DrainTimeout = 30 * time.Second
 	}
 	return c
 }
@@ -57,8 +63,25 @@ func runBatches(ctx context.Context, stage string, c Consumer, cfg BatchConfig, 
 	}()
 
 	// work outlives ctx so that the last batch is stored and committed on
-	// shutdown.
-	work := context.WithoutCancel(ctx)
+	// shutdown, for DrainTimeout at most: a sink that is down must not hold
+	// the shutdown forever.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-work.Done():
+			return
+		}
+		t := time.NewTimer(cfg.DrainTimeout)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			log.Warn("drain timed out; the last batch stays uncommitted", "drain_timeout", cfg.DrainTimeout)
+			cancelWork()
+		case <-work.Done():
+		}
+	}()
 	var batch []kafka.Message
 	timer := time.NewTimer(cfg.Interval)
 	defer timer.Stop()

@@ -36,6 +36,10 @@ type ExtractStage struct {
 	DeadLetters Producer
 	Decode      FilingDecoder
 	Extract     Extractor
+	// Accept, when set, selects the messages to extract; the others are
+	// committed without work. The demo uses it to handle only the documents
+	// it published itself.
+	Accept func(kafka.Message) bool
 	// Workers is the number of documents extracted at once; zero means
 	// GOMAXPROCS.
 	Workers int
@@ -196,10 +200,16 @@ func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 	start := time.Now()
 	defer func() { s.Metrics.observe(schemas.StageExtract, time.Since(start).Seconds()) }()
 	log := s.logger().With("topic", msg.Topic, "partition", msg.Partition, "offset", msg.Offset)
+	if s.Accept != nil && !s.Accept(msg) {
+		s.Metrics.message(schemas.StageExtract, "skipped")
+		return nil
+	}
 
 	filing, content, err := s.Decode(ctx, msg)
 	if err != nil {
-		filing.DocID = string(msg.Key)
+		if filing.DocID == "" {
+			filing.DocID = string(msg.Key)
+		}
 		return s.deadLetter(ctx, log, msg, filing, ReasonOf(err, "decode_failed"), err)
 	}
 	log = log.With("doc_id", filing.DocID, "source", filing.SourcePath)

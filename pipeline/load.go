@@ -24,7 +24,10 @@ type LoadStage struct {
 	Metrics     *Metrics
 	// OnLoaded, when set, is called with each batch the sink accepted.
 	OnLoaded func(results []*schemas.Result)
-	Now      func() time.Time
+	// Accept, when set, selects the messages to load; the others are
+	// committed without work.
+	Accept func(kafka.Message) bool
+	Now    func() time.Time
 }
 
 // Run consumes until ctx ends or the sink keeps failing.
@@ -41,6 +44,10 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 	results := make([]*schemas.Result, 0, len(msgs))
 	origin := make([]kafka.Message, 0, len(msgs))
 	for _, msg := range msgs {
+		if s.Accept != nil && !s.Accept(msg) {
+			s.Metrics.message(schemas.StageLoad, "skipped")
+			continue
+		}
 		res, err := decodeResult(msg)
 		if err != nil {
 			if err := s.deadLetter(ctx, log, msg, schemas.Filing{DocID: string(msg.Key)}, "invalid_result", err); err != nil {
@@ -54,8 +61,8 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 	if len(results) == 0 {
 		return nil
 	}
-	err := s.Backoff.Do(ctx, log, "sink write", func(ctx context.Context) error {
-		return retryable(s.Sink.Write(ctx, results))
+	err := writeWhileUnavailable(ctx, log, s.Backoff, "sink write", func(ctx context.Context) error {
+		return s.Sink.Write(ctx, results)
 	})
 	if err == nil {
 		s.loaded(results)
@@ -66,24 +73,52 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 		return &StageError{Stage: schemas.StageLoad, Topic: last.Topic, Partition: last.Partition, Offset: last.Offset, Err: err}
 	}
 
-	// The batch keeps failing: store the results one at a time, so that only
-	// the ones the sink rejects go to the dead-letter topic.
-	log.LogAttrs(ctx, slog.LevelWarn, "batch write failed, writing one result at a time",
+	// The sink rejected the batch: store the results one at a time, so that
+	// only the ones it rejects go to the dead-letter topic.
+	log.LogAttrs(ctx, slog.LevelWarn, "batch rejected, writing one result at a time",
 		slog.Int("results", len(results)), slog.Any("err", err))
 	for i, res := range results {
 		one := []*schemas.Result{res}
-		err := s.Backoff.Do(ctx, log, "sink write", func(ctx context.Context) error {
-			return retryable(s.Sink.Write(ctx, one))
+		err := writeWhileUnavailable(ctx, log, s.Backoff, "sink write", func(ctx context.Context) error {
+			return s.Sink.Write(ctx, one)
 		})
 		if err == nil {
 			s.loaded(one)
 			continue
+		}
+		if ctx.Err() != nil {
+			return &StageError{Stage: schemas.StageLoad, Topic: origin[i].Topic, Partition: origin[i].Partition, Offset: origin[i].Offset, Err: err}
 		}
 		if err := s.deadLetter(ctx, log, origin[i], res.Filing, "sink_write_failed", fmt.Errorf("write %s: %w", res.Filing.SourcePath, err)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeWhileUnavailable calls write until it succeeds, fails with an error
+// that is not temporary, or ctx ends. A temporary error (the server is down
+// or restarting) is retried without limit, with the backoff's capped waits,
+// because giving up would dead-letter results that are fine; the stage then
+// holds its offsets and Kafka keeps the backlog.
+func writeWhileUnavailable(ctx context.Context, log *slog.Logger, b Backoff, op string, write func(ctx context.Context) error) error {
+	b = b.withDefaults()
+	for attempt := 1; ; attempt++ {
+		err := write(ctx)
+		if err == nil || !IsTemporary(err) || ctx.Err() != nil {
+			return err
+		}
+		wait := b.Wait(min(attempt, 30))
+		log.LogAttrs(ctx, slog.LevelWarn, "sink unavailable, retrying", slog.String("op", op),
+			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.Any("err", err))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
 }
 
 func (s *LoadStage) loaded(results []*schemas.Result) {
@@ -138,6 +173,9 @@ type DeadLetterRecorder struct {
 	Logger   *slog.Logger
 	// OnRecorded, when set, is called with each batch the sink accepted.
 	OnRecorded func(letters []schemas.DeadLetter)
+	// Accept, when set, selects the messages to record; the others are
+	// committed without work.
+	Accept func(kafka.Message) bool
 }
 
 // Run consumes until ctx ends or the sink keeps failing. A message on the
@@ -148,6 +186,9 @@ func (r *DeadLetterRecorder) Run(ctx context.Context) error {
 	return runBatches(ctx, "dead_letters", r.Consumer, r.Batch, r.Backoff, log, func(ctx context.Context, msgs []kafka.Message) error {
 		letters := make([]schemas.DeadLetter, 0, len(msgs))
 		for _, msg := range msgs {
+			if r.Accept != nil && !r.Accept(msg) {
+				continue
+			}
 			var dl schemas.DeadLetter
 			err := schemas.ValidateJSON(schemas.SchemaDeadLetter, msg.Value)
 			if err == nil {
@@ -164,8 +205,8 @@ func (r *DeadLetterRecorder) Run(ctx context.Context) error {
 		if len(letters) == 0 {
 			return nil
 		}
-		err := r.Backoff.Do(ctx, log, "sink write dead letters", func(ctx context.Context) error {
-			return retryable(r.Sink.WriteDeadLetters(ctx, letters))
+		err := writeWhileUnavailable(ctx, log, r.Backoff, "sink write dead letters", func(ctx context.Context) error {
+			return r.Sink.WriteDeadLetters(ctx, letters)
 		})
 		if err != nil {
 			last := msgs[len(msgs)-1]
@@ -190,20 +231,4 @@ func nowUTC(now func() time.Time) time.Time {
 		return time.Now().UTC()
 	}
 	return now().UTC()
-}
-
-// retryableError marks a sink error as worth retrying: a sink cannot tell a
-// server restart from a bad row, and a bad row fails the bounded retries and
-// then the one-at-a-time fallback.
-type retryableError struct{ err error }
-
-func (e retryableError) Error() string   { return e.err.Error() }
-func (e retryableError) Unwrap() error   { return e.err }
-func (e retryableError) Temporary() bool { return true }
-
-func retryable(err error) error {
-	if err == nil {
-		return nil
-	}
-	return retryableError{err}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -444,5 +445,75 @@ func TestExtractStageDrainTimeoutLeavesUncommitted(t *testing.T) {
 	}
 	if got := in.commits(); len(got) != 0 {
 		t.Errorf("commits = %v, want none for a document cut off by shutdown", got)
+	}
+}
+
+// flakySink fails with a temporary error until up is set.
+type flakySink struct {
+	fakeSink
+	up    atomic.Bool
+	fails atomic.Int32
+}
+
+func (s *flakySink) Write(ctx context.Context, results []*schemas.Result) error {
+	if !s.up.Load() {
+		s.fails.Add(1)
+		return tempErr{}
+	}
+	return s.fakeSink.Write(ctx, results)
+}
+
+func TestLoadStageWaitsOutSinkOutage(t *testing.T) {
+	in := newFakeConsumer("filings.extracted", encode(t, testResult("a")), encode(t, testResult("b")))
+	sink := &flakySink{}
+	dlq := &fakeProducer{}
+	stage := &LoadStage{
+		Consumer: in, Sink: sink, DeadLetters: dlq,
+		Batch:   BatchConfig{Rows: 10, Interval: 5 * time.Millisecond},
+		Backoff: Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond, Attempts: 2},
+	}
+	go func() {
+		// Stay down well past the backoff's attempts, then recover.
+		for sink.fails.Load() < 20 {
+			time.Sleep(time.Millisecond)
+		}
+		sink.up.Store(true)
+	}()
+	if err := runUntil(t, stage.Run, func() bool { return len(in.commits()) == 2 }); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := len(dlq.all()); got != 0 {
+		t.Errorf("dead letters = %d, want 0: an outage is not the results' fault", got)
+	}
+	if strings.Join(sink.loaded, ",") != "a,b" {
+		t.Errorf("loaded %v, want [a b]", sink.loaded)
+	}
+}
+
+func TestLoadStageDrainTimeoutWithSinkDown(t *testing.T) {
+	in := newFakeConsumer("filings.extracted", encode(t, testResult("a")))
+	sink := &flakySink{}
+	stage := &LoadStage{
+		Consumer: in, Sink: sink, DeadLetters: &fakeProducer{},
+		Batch:   BatchConfig{Rows: 10, Interval: 5 * time.Millisecond, DrainTimeout: 30 * time.Millisecond},
+		Backoff: Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- stage.Run(ctx) }()
+	for sink.fails.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-errc:
+		if err == nil {
+			t.Error("Run returned nil with the batch unstored, want a stage error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return within 5s of the drain timeout")
+	}
+	if got := in.commits(); len(got) != 0 {
+		t.Errorf("commits = %v, want none while the sink is down", got)
 	}
 }

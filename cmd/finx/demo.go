@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"sync"
@@ -26,7 +27,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var sf serviceFlags
 	var lf logFlags
-	sf.registerKafka(fs)
+	sf.registerKafka(fs, "finx-demo")
 	sf.registerSink(fs)
 	lf.register(fs)
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
@@ -52,6 +53,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	logger, err := lf.logger(stderr)
 	if err != nil {
+		return err
+	}
+	if err := sf.absBlobDir(); err != nil {
 		return err
 	}
 	extract, err := newExtractor(*provider, logger)
@@ -82,12 +86,15 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	st := stages{groupPrefix: sf.groupPrefix}
 	defer st.Close()
 	tr := newTracker()
+	// On a shared cluster the topics hold other runs' messages too; the
+	// demo's own consumer groups skip them and handle only its documents.
 	extractStage := st.extract(kcfg, blobs, extract, *workers, logger, nil)
-	runners := []interface{ Run(context.Context) error }{
-		extractStage,
-		st.load(kcfg, sk, logger, nil, tr.onLoaded),
-		st.deadLetters(kcfg, sk, logger, tr.onDead),
-	}
+	extractStage.Accept = tr.owns
+	loadStage := st.load(kcfg, sk, logger, nil, tr.onLoaded)
+	loadStage.Accept = tr.owns
+	recorder := st.deadLetters(kcfg, sk, logger, tr.onDead)
+	recorder.Accept = tr.owns
+	runners := []interface{ Run(context.Context) error }{extractStage, loadStage, recorder}
 	stageErrs := make(chan error, len(runners))
 	var wg sync.WaitGroup
 	for _, r := range runners {
@@ -161,13 +168,15 @@ func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []s
 		if err != nil {
 			return fmt.Errorf("publish %s: %w", doc.Filing.SourcePath, err)
 		}
+		// Track before producing, so that the stages accept the message as
+		// soon as it arrives.
+		tr.publish(doc.Filing.DocID, doc.Filing.SourcePath)
 		err = backoff.Do(ctx, logger, "produce filing", func(ctx context.Context) error {
 			return w.WriteMessages(ctx, msg)
 		})
 		if err != nil {
 			return fmt.Errorf("publish %s: %w", doc.Filing.SourcePath, err)
 		}
-		tr.publish(doc.Filing.DocID, doc.Filing.SourcePath)
 		logger.Debug("published", "doc_id", doc.Filing.DocID, "source", doc.Filing.SourcePath, "media_type", doc.Filing.MediaType)
 		return nil
 	})
@@ -182,12 +191,13 @@ func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []s
 			SourcePath:    u.Path,
 			Stage:         schemas.StagePublish,
 			Reason:        "unreadable",
-			Error:         fmt.Sprintf("read %s: %v", u.Path, u.Err),
+			Error:         unreadableText(u),
 			Partition:     -1,
 			Offset:        -1,
 			Attempts:      1,
 			FailedAt:      time.Now().UTC(),
 		})
+		tr.publish(unreadableKey(u.Path), u.Path)
 		if mErr == nil {
 			mErr = backoff.Do(ctx, logger, "produce dead letter", func(ctx context.Context) error {
 				return dlq.WriteMessages(ctx, kafkago.Message{
@@ -200,7 +210,6 @@ func publish(ctx context.Context, cfg kafka.Config, blobs *blob.Store, paths []s
 		if mErr != nil {
 			return res, errors.Join(err, fmt.Errorf("dead-letter unreadable %s: %w", u.Path, mErr))
 		}
-		tr.publish(unreadableKey(u.Path), u.Path)
 	}
 	return res, err
 }
@@ -224,4 +233,14 @@ func waitAccounted(ctx context.Context, tr *tracker, stageErrs <-chan error, tim
 			return fmt.Errorf("timed out after %v waiting for documents to be loaded or dead-lettered", timeout)
 		}
 	}
+}
+
+// unreadableText is the dead-letter error of an unreadable file. An
+// *fs.PathError already names the path.
+func unreadableText(u files.Unreadable) string {
+	var pe *fs.PathError
+	if errors.As(u.Err, &pe) {
+		return u.Err.Error()
+	}
+	return fmt.Sprintf("read %s: %v", u.Path, u.Err)
 }

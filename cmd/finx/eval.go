@@ -33,12 +33,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "Extracts every document under DIR and scores the results against DIR/gold.jsonl. Flags:")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsArgs(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitError{2}
 	}
 	dir := fs.Arg(0)
 	if *gold == "" {
@@ -47,6 +43,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rows, err := eval.LoadGold(*gold)
 	if err != nil {
 		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("eval: %s has no gold rows", *gold)
+	}
+	for i, g := range rows {
+		switch g.Kind {
+		case "risk", "number", "guidance":
+		default:
+			return fmt.Errorf("eval: %s row %d: invalid kind %q: want risk, number or guidance", *gold, i+1, g.Kind)
+		}
 	}
 	logger, err := lf.logger(stderr)
 	if err != nil {
@@ -96,6 +102,14 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, u := range walked.Unreadable {
 		fmt.Fprintf(stdout, "unreadable %s: %v\n", u.Path, u.Err)
 		failed++
+	}
+
+	absent := map[string]bool{}
+	for _, g := range rows {
+		if results[g.File] == nil && !absent[g.File] {
+			absent[g.File] = true
+			fmt.Fprintf(stdout, "warning: gold file %s was not extracted under %s; its rows count as missed\n", g.File, dir)
+		}
 	}
 
 	all := eval.Score(rows, results)

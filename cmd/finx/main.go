@@ -72,7 +72,25 @@ func main() {
 // problem and the usage, so -h returns exit status 0 and any other error 2,
 // the usual status of a command-line mistake.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	return parseFlagsArgs(fs, args, -1)
+}
+
+// parseFlagsArgs is parseFlags that also checks the count of positional
+// arguments: exactly n, at least one when n is -2, any when n is -1.
+func parseFlagsArgs(fs *flag.FlagSet, args []string, n int) error {
 	err := fs.Parse(args)
+	if err == nil {
+		switch {
+		case n >= 0 && fs.NArg() != n:
+			fmt.Fprintf(fs.Output(), "finx %s: want %d arguments, got %d: %q\n", fs.Name(), n, fs.NArg(), fs.Args())
+			fs.Usage()
+			return exitError{2}
+		case n == -2 && fs.NArg() == 0:
+			fmt.Fprintf(fs.Output(), "finx %s: missing PATH\n", fs.Name())
+			fs.Usage()
+			return exitError{2}
+		}
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -97,7 +115,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	usage(stderr)
-	return fmt.Errorf("unknown command %q", args[0])
+	fmt.Fprintf(stderr, "finx: unknown command %q\n", args[0])
+	return exitError{2}
 }
 
 func usage(w io.Writer) {

@@ -10,7 +10,9 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
-	"unicode"
+	"unicode/utf8"
+
+	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/finx-dev/finx/schemas"
 )
@@ -49,6 +51,19 @@ func (t *tracker) publish(docID, path string) {
 		t.order = append(t.order, docID)
 	}
 	t.published[docID] = path
+}
+
+// owns reports whether a message concerns a document this run published:
+// its key is a published document id, or the path of an unreadable file.
+func (t *tracker) owns(msg kafkago.Message) bool {
+	key := string(msg.Key)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.published[key]; ok {
+		return true
+	}
+	_, ok := t.published[unreadableKey(key)]
+	return ok
 }
 
 func (t *tracker) onLoaded(results []*schemas.Result) {
@@ -183,11 +198,15 @@ func relativeTo(path string, bases []string) string {
 	return path
 }
 
-// printable quotes a path that holds control characters such as a newline,
-// which would break the table.
+// printable quotes a path that is not valid UTF-8 or holds characters that
+// are not printable (a newline, a bidirectional override, the byte 0xff that
+// text/tabwriter reads as its escape), which would garble the table.
 func printable(path string) string {
+	if !utf8.ValidString(path) {
+		return strconv.Quote(path)
+	}
 	for _, r := range path {
-		if unicode.IsControl(r) {
+		if !strconv.IsPrint(r) {
 			return strconv.Quote(path)
 		}
 	}

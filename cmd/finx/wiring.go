@@ -51,10 +51,24 @@ type serviceFlags struct {
 	groupPrefix string
 }
 
-func (s *serviceFlags) registerKafka(fs *flag.FlagSet) {
+// registerKafka adds the Kafka and blob store flags; groupPrefix is the
+// default of --group-prefix, which differs between the demo and the workers
+// so that the two never share a consumer group.
+func (s *serviceFlags) registerKafka(fs *flag.FlagSet, groupPrefix string) {
 	fs.StringVar(&s.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
-	fs.StringVar(&s.groupPrefix, "group-prefix", envOr("FINX_GROUP_PREFIX", "finx"), "prefix of the stages' consumer group ids; a demo beside running workers needs its own (env FINX_GROUP_PREFIX)")
-	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents too large for a Kafka message (env FINX_BLOB_DIR)")
+	fs.StringVar(&s.groupPrefix, "group-prefix", envOr("FINX_GROUP_PREFIX", groupPrefix), "prefix of the stages' consumer group ids (env FINX_GROUP_PREFIX)")
+	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents over the inline limit; every process of a pipeline needs the same folder (env FINX_BLOB_DIR)")
+}
+
+// absBlobDir makes the blob folder absolute, so that logs and errors show
+// where documents are stored, whatever the working folder.
+func (s *serviceFlags) absBlobDir() error {
+	abs, err := filepath.Abs(s.blobDir)
+	if err != nil {
+		return fmt.Errorf("invalid --blob-dir %q: %w", s.blobDir, err)
+	}
+	s.blobDir = abs
+	return nil
 }
 
 func (s *serviceFlags) registerSink(fs *flag.FlagSet) {

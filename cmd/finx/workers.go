@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -28,18 +29,14 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	var sf serviceFlags
 	var lf logFlags
-	sf.registerKafka(fs)
+	sf.registerKafka(fs, "finx")
 	lf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: finx publish [flags] PATH...")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsArgs(fs, args, -2); err != nil {
 		return err
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return errors.New("publish: no PATH given")
 	}
 	logger, err := lf.logger(stderr)
 	if err != nil {
@@ -50,6 +47,9 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer stop()
+	if err := sf.absBlobDir(); err != nil {
+		return err
+	}
 	blobs, err := blob.New(sf.blobDir)
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, he
 	})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("metrics listener: %w", err)
+		return nil, fmt.Errorf("metrics listener: %w (set another address with --metrics-addr or FINX_METRICS_ADDR, or an empty one to disable it)", err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
@@ -109,6 +109,16 @@ func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return reg
+}
+
+// logStopped logs a worker's end: at info after a clean drain, at error
+// when a stage failed.
+func logStopped(logger *slog.Logger, stage string, err error) {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		logger.Error("stage stopped", "stage", stage, "err", err)
+		return
+	}
+	logger.Info("stage stopped", "stage", stage)
 }
 
 // startMetrics registers the stage and Kafka collectors on reg and serves
@@ -135,12 +145,12 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var sf serviceFlags
 	var lf logFlags
 	var wf workerFlags
-	sf.registerKafka(fs)
+	sf.registerKafka(fs, "finx")
 	lf.register(fs)
 	wf.register(fs, "127.0.0.1:9464")
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
 	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (env FINX_PROVIDER)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsArgs(fs, args, 0); err != nil {
 		return err
 	}
 	logger, err := lf.logger(stderr)
@@ -156,6 +166,9 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer stop()
+	if err := sf.absBlobDir(); err != nil {
+		return err
+	}
 	blobs, err := blob.New(sf.blobDir)
 	if err != nil {
 		return err
@@ -170,7 +183,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	stage := st.extract(kcfg, blobs, extract, *workers, logger, m)
 	logger.Info("extract stage started", "brokers", sf.brokers)
 	err = stage.Run(ctx)
-	logger.Info("extract stage stopped", "err", err)
+	logStopped(logger, "extract", err)
 	return err
 }
 
@@ -180,11 +193,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var sf serviceFlags
 	var lf logFlags
 	var wf workerFlags
-	sf.registerKafka(fs)
+	sf.registerKafka(fs, "finx")
 	sf.registerSink(fs)
 	lf.register(fs)
 	wf.register(fs, "127.0.0.1:9465")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsArgs(fs, args, 0); err != nil {
 		return err
 	}
 	logger, err := lf.logger(stderr)
@@ -228,7 +241,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	wg.Wait()
 	err = errors.Join(errs...)
-	logger.Info("load stage stopped", "err", err)
+	logStopped(logger, "load", err)
 	return err
 }
 
@@ -241,12 +254,8 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "Prints the parsed text, with a form feed between PDF pages. Flags:")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsArgs(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("parse: want exactly one FILE")
 	}
 	path := fs.Arg(0)
 	content, err := os.ReadFile(path)

@@ -89,3 +89,33 @@ func countLines(path string) int {
 	}
 	return bytes.Count(data, []byte("\n"))
 }
+
+// TestDemoIgnoresOtherDocuments runs the demo on a cluster whose topics
+// already hold another document: the demo's groups skip it, so the demo
+// loads and counts only what it published.
+func TestDemoIgnoresOtherDocuments(t *testing.T) {
+	emb, err := kafka.StartEmbedded(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	brokers := strings.Join(emb.Addrs(), ",")
+	dir := t.TempDir()
+	blobs := filepath.Join(dir, "blobs")
+
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"publish", "--brokers", brokers, "--blob-dir", blobs, "../../fixtures/html"}, &stdout, &stderr); err != nil {
+		t.Fatalf("publish: %v\n%s", err, stderr.String())
+	}
+	out := filepath.Join(dir, "out")
+	got, errOut, err := runDemoCmd(t, "--brokers", brokers, "--clickhouse", "", "--out", out, "--blob-dir", blobs, "../../fixtures/8k")
+	if err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, got, errOut)
+	}
+	if n := countLines(filepath.Join(out, "filings.json")); n != 1 {
+		t.Errorf("filings rows = %d, want 1: the demo loaded a document it did not publish", n)
+	}
+	if !strings.Contains(got, "1 published, 1 loaded, 0 dead-lettered") {
+		t.Errorf("summary:\n%s", got)
+	}
+}

@@ -135,6 +135,8 @@ type Builder struct {
 
 	warnings      []string
 	warningsTotal int
+	// dupContexts holds context ids defined more than once.
+	dupContexts map[string]bool
 }
 
 // NewBuilder returns an empty Builder.
@@ -220,7 +222,17 @@ func (b *Builder) Start(tag string, attrs []html.Attribute, sourceOffset int64, 
 		b.excludes++
 	case kindContext:
 		c := &context{}
-		b.contexts[attr(attrs, "id")] = c
+		id := attr(attrs, "id")
+		if _, dup := b.contexts[id]; dup {
+			// Context ids must be unique; with two definitions nobody can
+			// tell which period a fact meant.
+			b.warn(fmt.Sprintf("ixbrl: context %q at byte %d is defined twice; facts that use it get no period", id, sourceOffset))
+			if b.dupContexts == nil {
+				b.dupContexts = make(map[string]bool)
+			}
+			b.dupContexts[id] = true
+		}
+		b.contexts[id] = c
 		b.curContext = c
 	case kindUnit:
 		u := &unit{}
@@ -484,6 +496,9 @@ func (b *Builder) resolveContext(f *schemas.Fact) {
 		b.warn(fmt.Sprintf("ixbrl: %s: context %q not found", factName(f), f.ContextRef))
 		return
 	}
+	if b.dupContexts[f.ContextRef] {
+		return
+	}
 	instant, iok := isoDate(c.instant)
 	start, sok := isoDate(c.start)
 	end, eok := isoDate(c.end)
@@ -518,7 +533,7 @@ func (b *Builder) resolveNumber(f *schemas.Fact, st *factState) {
 	if st.scaleAttr != "" {
 		s, err := strconv.Atoi(strings.TrimSpace(st.scaleAttr))
 		if err != nil {
-			b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: invalid scale %q", f.ID, f.Concept, f.SourceOffset, st.scaleAttr))
+			b.warn(fmt.Sprintf("ixbrl: %s: invalid scale %q", factName(f), st.scaleAttr))
 		} else {
 			f.Scale = s
 		}
@@ -528,7 +543,7 @@ func (b *Builder) resolveNumber(f *schemas.Fact, st *factState) {
 		return
 	}
 	if st.truncated {
-		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: %v: printed text longer than %d bytes", f.ID, f.Concept, f.SourceOffset, ErrInvalidNumber, maxNumberBytes))
+		b.warn(fmt.Sprintf("ixbrl: %s: %v: printed text longer than %d bytes", factName(f), ErrInvalidNumber, maxNumberBytes))
 		return
 	}
 	dec, err := Transform(st.format, f.Display)
@@ -536,7 +551,7 @@ func (b *Builder) resolveNumber(f *schemas.Fact, st *factState) {
 		f.Value, err = Scale(dec, f.Scale, f.Negative)
 	}
 	if err != nil {
-		b.warn(fmt.Sprintf("ixbrl: fact %s %s at byte %d: %v", f.ID, f.Concept, f.SourceOffset, err))
+		b.warn(fmt.Sprintf("ixbrl: %s: %s", factName(f), strings.TrimPrefix(err.Error(), "ixbrl: ")))
 	}
 }
 

@@ -298,3 +298,20 @@ func TestBuilderInvalidContextDates(t *testing.T) {
 		}
 	}
 }
+
+func TestBuilderDuplicateContext(t *testing.T) {
+	ctx := func(end string) string {
+		return `<xbrli:context id="d"><xbrli:entity><xbrli:identifier scheme="http://www.sec.gov/CIK">1</xbrli:identifier></xbrli:entity>` +
+			`<xbrli:period><xbrli:instant>` + end + `</xbrli:instant></xbrli:period></xbrli:context>`
+	}
+	doc := `<html><body><ix:header><ix:resources>` + ctx("2026-06-30") + ctx("2026-12-31") +
+		`<xbrli:unit id="usd"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit></ix:resources></ix:header>` +
+		`<p><ix:nonFraction name="us-gaap:Assets" contextRef="d" unitRef="usd" id="a" decimals="0">5</ix:nonFraction></p></body></html>`
+	facts, warnings, _ := feed(t, doc)
+	if f := factByID(t, facts, "a"); f.Instant != "" {
+		t.Errorf("instant = %q, want empty for a context defined twice", f.Instant)
+	}
+	if !strings.Contains(strings.Join(warnings, "\n"), `context "d" at byte`) {
+		t.Errorf("warnings lack the duplicate context: %v", warnings)
+	}
+}
