@@ -112,10 +112,10 @@ type Guidance struct {
 	Currency string `json:"currency,omitempty"`
 	Basis    string `json:"basis" jsonschema:"enum=gaap,enum=non_gaap,enum=constant_currency,enum=organic,enum=unspecified"`
 	// Direction is relative to the prior guidance when the document states it.
-	Direction string `json:"direction" jsonschema:"enum=initiated,enum=raised,enum=lowered,enum=maintained,enum=withdrawn,enum=unspecified"`
-	PriorLow  string `json:"prior_low,omitempty"`
-	PriorHigh string `json:"prior_high,omitempty"`
-	Citation  Citation `json:"citation"`
+	Direction  string   `json:"direction" jsonschema:"enum=initiated,enum=raised,enum=lowered,enum=maintained,enum=withdrawn,enum=unspecified"`
+	PriorLow   string   `json:"prior_low,omitempty"`
+	PriorHigh  string   `json:"prior_high,omitempty"`
+	Citation   Citation `json:"citation"`
 	Status     string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
 	Confidence float64  `json:"confidence" jsonschema:"minimum=0,maximum=1"`
 	Provider   string   `json:"provider" jsonschema:"minLength=1"`

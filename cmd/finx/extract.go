@@ -71,6 +71,11 @@ func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*sche
 	}
 	stated := doc.Filing
 	doc.Filing = f
+	if stated.Form == "" {
+		// The cover page or an EDGAR header line states the form when the
+		// markup does not; either beats a guess from the file name.
+		stated.Form = sections.Form(doc)
+	}
 	if stated.Form != "" {
 		doc.Form = stated.Form
 	}

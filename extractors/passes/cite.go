@@ -72,6 +72,9 @@ func (l *locator) Locate(quote string, lo, hi, hint int) (start, end int, match 
 	if i, found := nearest(l.text, quote, lo, hi, hint); found {
 		return i, i + len(quote), schemas.MatchExact, true
 	}
+	// NOTE: this search reads the whole text, so a run whose candidates'
+	// quotes are mostly missing from their chunks costs the text length
+	// times the number of such candidates.
 	if i, found := nearest(l.text, quote, 0, len(l.text), hint); found {
 		return i, i + len(quote), schemas.MatchExact, true
 	}

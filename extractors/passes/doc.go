@@ -25,6 +25,12 @@
 // XBRL facts for the same metric and period: agree, disagree (needs_review)
 // or no_fact. Figures taken from XBRL facts are not_applicable.
 //
+// # Cancellation
+//
+// Run checks ctx while it finds sections, between passes and every 256
+// candidates it verifies, and returns ctx.Err() once ctx has ended, also
+// when the provider returned an error after the end of ctx.
+//
 // # Imports
 //
 // passes imports schemas and extractors/sections. Providers import passes

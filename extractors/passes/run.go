@@ -38,7 +38,8 @@ func set(vals ...string) map[string]bool {
 // complete Result that passes schemas.Marshal(schemas.SchemaResult, ...). It
 // uses doc.Sections when set, else sections.Find. Run never changes doc.
 // It returns a *ProviderError when the provider fails, and ctx.Err() when ctx
-// ends between passes.
+// ends: Run checks ctx between passes and every checkEvery candidates, and
+// returns ctx.Err() in place of the provider's error once ctx has ended.
 func Run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*schemas.Result, error) {
 	if doc == nil {
 		return nil, ErrNoDocument
@@ -54,7 +55,13 @@ func Run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*s
 
 	secs := doc.Sections
 	if len(secs) == 0 {
-		secs = sections.Find(doc)
+		var err error
+		if secs, err = sections.FindContext(ctx, doc); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	r := &runner{
 		doc:      doc,
@@ -111,6 +118,11 @@ type runner struct {
 	malformed map[Kind]int
 	dimCapped int
 	noRisk    bool
+	// dimensional counts the metrics with dimensions, and factPeriods holds
+	// the metric and period end of each XBRL metric without dimensions, so
+	// that adding a metric does not scan the metrics found before it.
+	dimensional int
+	factPeriods map[string]bool
 }
 
 func (r *runner) runKind(ctx context.Context, kind Kind) error {
@@ -135,6 +147,9 @@ func (r *runner) runKind(ctx context.Context, kind Kind) error {
 		}
 		resp, err := r.provider.Extract(ctx, req)
 		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
 			return &ProviderError{Provider: r.provider.Name(), Kind: kind, Pass: pass, DocID: r.doc.DocID, Err: err}
 		}
 		n := 0
@@ -142,22 +157,43 @@ func (r *runner) runKind(ctx context.Context, kind Kind) error {
 		case KindRisk:
 			n = len(resp.Risks)
 			for i := range resp.Risks {
+				if err := checkContext(ctx, i); err != nil {
+					return err
+				}
 				r.addRisk(&resp.Risks[i], chunks)
 			}
 		case KindMetric:
 			n = len(resp.Metrics)
 			for i := range resp.Metrics {
+				if err := checkContext(ctx, i); err != nil {
+					return err
+				}
 				r.addMetric(&resp.Metrics[i], chunks)
 			}
 		case KindGuidance:
 			n = len(resp.Guidance)
 			for i := range resp.Guidance {
+				if err := checkContext(ctx, i); err != nil {
+					return err
+				}
 				r.addGuidance(&resp.Guidance[i], chunks)
 			}
 		}
 		r.cfg.Logger.DebugContext(ctx, "pass done", "doc_id", r.doc.DocID, "kind", string(kind), "pass", string(pass), "chunks", len(chunks), "candidates", n)
 	}
 	return nil
+}
+
+// checkEvery is how many candidates Run verifies between checks of ctx.
+// Verifying one takes microseconds, unless its quote must be normalised.
+const checkEvery = 256
+
+// checkContext returns ctx.Err() on every checkEvery-th candidate i.
+func checkContext(ctx context.Context, i int) error {
+	if i%checkEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
 }
 
 // known returns the quotes of the items of kind found so far.
@@ -370,28 +406,24 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		return
 	}
 	r.metrics = append(r.metrics, m)
+	if len(m.Dimensions) > 0 {
+		r.dimensional++
+	} else if m.Source == "ixbrl" {
+		if r.factPeriods == nil {
+			r.factPeriods = map[string]bool{}
+		}
+		r.factPeriods[m.Metric+"|"+m.PeriodEnd] = true
+	}
 }
 
-// hasFact reports whether an XBRL metric of the same metric, period and
-// value was emitted.
+// hasFact reports whether an XBRL metric without dimensions of the same
+// metric and period end was emitted.
 func (r *runner) hasFact(m *schemas.Metric) bool {
-	for i := range r.metrics {
-		x := &r.metrics[i]
-		if x.Source == "ixbrl" && x.Metric == m.Metric && x.PeriodEnd == m.PeriodEnd && len(x.Dimensions) == 0 {
-			return true
-		}
-	}
-	return false
+	return r.factPeriods[m.Metric+"|"+m.PeriodEnd]
 }
 
 func (r *runner) countDimensional() int {
-	n := 0
-	for i := range r.metrics {
-		if len(r.metrics[i].Dimensions) > 0 {
-			n++
-		}
-	}
-	return n
+	return r.dimensional
 }
 
 func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {

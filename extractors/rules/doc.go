@@ -35,6 +35,16 @@
 // risk paragraphs and sub-section titles, figures in sentences, and targets
 // in sentences that follow a forward-looking one outside outlook sections.
 //
+// # Cost and cancellation
+//
+// The work grows linearly with the text. Each pattern scans the text once
+// per pass: the period headers ("three months ended ...") and the scale
+// headers ("(in millions)") are indexed once per request, and the lines
+// above a table row are read once per document, so that a figure looks up
+// its headers instead of scanning the 4000 bytes above it. Extract checks
+// ctx before each chunk, every 256 lines or sentences, and between 32 KB
+// segments of an index scan, and returns ctx.Err() when ctx ends.
+//
 // rules imports schemas and extractors/passes for the request and candidate
 // types.
 package rules

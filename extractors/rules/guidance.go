@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"math/big"
 	"regexp"
 	"strings"
@@ -61,6 +62,12 @@ var levelMetrics = map[string]bool{"gross_margin": true, "operating_margin": tru
 // isForward reports whether a sentence looks forward: it has a forward word
 // outside the references to earlier guidance.
 func isForward(s string) bool {
+	// Every alternative of forwardRe contains one of these stems. Most
+	// sentences contain none, and this check costs a fraction of a run of
+	// the pattern.
+	if !hasAny(asciiLower(s), "expect", "outlook", "guidance", "forecast", "reiterat", "rais", "anticipat", "project", "plans to", "initiat") {
+		return false
+	}
 	if !forwardRe.MatchString(s) {
 		return false
 	}
@@ -96,7 +103,7 @@ var guidanceMetricRules = []keywordRule{
 // outlook tables. The recall pass reads the sentences that follow a
 // forward-looking one, such as the items of a list that "the Company
 // expects:" opens.
-func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCandidate {
+func findGuidance(ctx context.Context, req passes.Request, known map[string]bool) []passes.GuidanceCandidate {
 	var out []passes.GuidanceCandidate
 	// Values already read as outlook table cells are not read again as part
 	// of a sentence, which in PDF text runs across the table rows.
@@ -104,6 +111,9 @@ func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCa
 	for ci, c := range req.Chunks {
 		if c.Section != "outlook" {
 			continue
+		}
+		if ctx.Err() != nil {
+			return out
 		}
 		for _, g := range tableGuidance(ci, c) {
 			covered = append(covered, [2]int{g.Offset, g.Offset + len(g.Quote)})
@@ -113,9 +123,15 @@ func findGuidance(req passes.Request, known map[string]bool) []passes.GuidanceCa
 		}
 	}
 	for ci, c := range req.Chunks {
+		if ctx.Err() != nil {
+			return out
+		}
 		inOutlook := c.Section == "outlook"
 		prevForward := false
-		for _, s := range sentences(c.Text) {
+		for si, s := range sentences(c.Text) {
+			if stopped(ctx, si+1) {
+				return out
+			}
 			forward := isForward(s.text)
 			follows := prevForward
 			prevForward = forward
@@ -204,6 +220,8 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 	var out []passes.GuidanceCandidate
 	matches := amountRe.FindAllStringSubmatchIndex(s.text, -1)
 	prevEnd := 0
+	// The direction words apply to every value of the sentence.
+	dir := ""
 	for _, m := range matches {
 		if m[0] < prevEnd {
 			continue
@@ -245,6 +263,9 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 			continue
 		}
 
+		if dir == "" {
+			dir = direction(strings.ToLower(s.text))
+		}
 		ctx := strings.ToLower(s.text[qStart:clauseEnd])
 		// Lines wrap inside phrases in PDF text ("Operating\nMargin"), so
 		// the words are compared with whitespace collapsed.
@@ -262,7 +283,7 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 			Unit:       highUnit.unit,
 			Currency:   highUnit.currency,
 			Basis:      basis(ctx),
-			Direction:  direction(strings.ToLower(s.text)),
+			Direction:  dir,
 			Confidence: conf,
 		}
 		if deltaAfterRe.MatchString(after) || deltaBeforeRe.MatchString(before) {
@@ -544,6 +565,10 @@ var directionRules = []keywordRule{
 }
 
 func direction(sentence string) string {
+	// Every rule needs one of these stems, and most sentences contain none.
+	if !hasAny(sentence, "withdr", "rais", "increas", "lower", "reduc", "cut", "reiterat", "maintain", "reaffirm", "continues to expect", "previous", "initiat", "introduc", "establish") {
+		return "unspecified"
+	}
 	if d := firstMatch(directionRules, sentence); d != "" {
 		return d
 	}

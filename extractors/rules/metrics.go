@@ -45,14 +45,25 @@ var (
 func findMetrics(ctx context.Context, req passes.Request, known map[string]bool) []passes.MetricCandidate {
 	var out []passes.MetricCandidate
 	lastEnd := lastFactEnd(req.Document)
+	periods, err := newPeriodIndex(ctx, req.Document.Text)
+	if err != nil {
+		return out
+	}
 	if req.Pass == passes.PassPrimary {
 		out = append(out, factMetrics(req.Document)...)
-		consolidated := attributableRe.MatchString(req.Document.Text)
+		attributable, err := findAll(ctx, attributableRe, req.Document.Text)
+		if err != nil {
+			return out
+		}
+		headers, err := newHeaderIndex(ctx, req.Document.Text)
+		if err != nil {
+			return out
+		}
 		for ci, c := range req.Chunks {
 			if ctx.Err() != nil {
 				return out
 			}
-			out = append(out, checkPeriodEnd(tableMetrics(req.Document.Text, ci, c, consolidated), lastEnd)...)
+			out = append(out, checkPeriodEnd(tableMetrics(ctx, headers, periods, ci, c, len(attributable) > 0), lastEnd)...)
 		}
 		return out
 	}
@@ -60,7 +71,7 @@ func findMetrics(ctx context.Context, req passes.Request, known map[string]bool)
 		if ctx.Err() != nil {
 			return out
 		}
-		for _, m := range checkPeriodEnd(sentenceMetrics(ci, c), lastEnd) {
+		for _, m := range checkPeriodEnd(sentenceMetrics(ci, c, periods), lastEnd) {
 			if !known[collapse(m.Quote)] {
 				out = append(out, m)
 			}
@@ -149,9 +160,13 @@ func factMetrics(doc *schemas.Document) []passes.MetricCandidate {
 //
 // consolidated is set when the document reports net income attributable to
 // the company's stockholders.
-func tableMetrics(text string, ci int, c passes.Chunk, consolidated bool) []passes.MetricCandidate {
+func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodIndex, ci int, c passes.Chunk, consolidated bool) []passes.MetricCandidate {
 	var out []passes.MetricCandidate
-	for _, ln := range splitLines(c.Text, c.Offset) {
+	text := headers.text
+	for i, ln := range splitLines(c.Text, c.Offset) {
+		if stopped(ctx, i+1) {
+			return out
+		}
 		label, cells := rowCells(ln)
 		if len(cells) == 0 {
 			continue
@@ -160,7 +175,7 @@ func tableMetrics(text string, ci int, c passes.Chunk, consolidated bool) []pass
 		if metric == "" || inEquityStatement(text, ln.Start) {
 			continue
 		}
-		h := headerAbove(text, ln.Start)
+		h := headers.headerAbove(ln.Start)
 		pick := cells[h.current(len(cells))]
 		n, ok := parseNumber(pick.Text)
 		if !ok || (perShare[metric] && strings.Contains(pick.Text, ",")) {
@@ -208,7 +223,7 @@ func tableMetrics(text string, ci int, c passes.Chunk, consolidated bool) []pass
 		if end := h.periodEnd(); end != "" {
 			m.PeriodType, m.PeriodEnd = "duration", end
 		} else {
-			setPeriod(&m, text, ln.Start)
+			periods.setPeriod(&m, 0, ln.Start)
 			if m.PeriodEnd != "" && len(h.years) > 0 && m.PeriodEnd[:4] != strconv.Itoa(h.latestYear()) {
 				// The "years ended" phrase found above belongs to other
 				// text, not to this table's columns.
@@ -301,37 +316,6 @@ func setUnit(m *passes.MetricCandidate, metric string, n parsedNumber, scale int
 		m.Unit, m.Currency, m.Scale = "USD", "USD", scale
 	}
 	m.Value = scaleDecimal(n.Digits, m.Scale)
-}
-
-// setPeriod takes the period of the nearest "three months ended <date>"
-// header within 4000 bytes before off. Only the end date is known.
-func setPeriod(m *passes.MetricCandidate, text string, off int) {
-	m.PeriodType = "unknown"
-	from := max(off-4000, 0)
-	all := periodHeaderRe.FindAllStringSubmatch(text[from:off], -1)
-	if len(all) == 0 {
-		return
-	}
-	// A header row names every column ("Three Months Ended September 30,
-	// 2026\tThree Months Ended September 30, 2025"); the first column is
-	// the current period.
-	last := all[len(all)-1]
-	locs := periodHeaderRe.FindAllStringSubmatchIndex(text[from:off], -1)
-	lastAt := from + locs[len(locs)-1][0]
-	lineStart := strings.LastIndexByte(text[:lastAt], '\n') + 1
-	if first := periodHeaderRe.FindStringSubmatch(text[lineStart:off]); first != nil {
-		last = first
-	}
-	date := ""
-	for _, g := range last[2:] {
-		if g != "" {
-			date = g
-			break
-		}
-	}
-	if iso, ok := isoDate(date); ok {
-		m.PeriodType, m.PeriodEnd = "duration", iso
-	}
 }
 
 // isoDate parses "July 29, 2023" or "Sept. 30 2023" into "2023-07-29".

@@ -124,7 +124,7 @@ func TestSentenceMetricsSkipOtherAmounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, m := range sentenceMetrics(0, passes.Chunk{Text: tt.text}) {
+			for _, m := range sentenceMetrics(0, passes.Chunk{Text: tt.text}, periodsOf(tt.text)) {
 				if m.Metric != passes.MetricEPSDiluted {
 					t.Errorf("got %s=%s from %q, want none", m.Metric, m.Value, m.Quote)
 				}
@@ -135,7 +135,7 @@ func TestSentenceMetricsSkipOtherAmounts(t *testing.T) {
 
 func TestSentenceMetricsRegionNeedsReview(t *testing.T) {
 	text := "Total U.S. revenues were $16.1 billion for the year ended December 31, 2024."
-	got := sentenceMetrics(0, passes.Chunk{Text: text})
+	got := sentenceMetrics(0, passes.Chunk{Text: text}, periodsOf(text))
 	if len(got) != 1 {
 		t.Fatalf("got %+v, want one candidate", got)
 	}
@@ -149,7 +149,7 @@ func TestGuidanceRangeUnitOnNextLine(t *testing.T) {
 		"    * The company expects that, depending upon the strength of turns\n" +
 		"      orders, revenues are expected to be in the range of $30.8 million to $31.7\n" +
 		"      million in the second quarter.\n"
-	got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
+	got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
 	if len(got) != 1 {
 		t.Fatalf("got %+v, want one candidate", got)
 	}
@@ -167,7 +167,7 @@ func TestGuidanceResultClauseNeedsReview(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			found := false
-			for _, g := range findGuidance(request(passes.KindGuidance, passes.PassPrimary, "outlook", tt.text), nil) {
+			for _, g := range findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "outlook", tt.text), nil) {
 				if !strings.Contains(g.Quote, tt.quote) {
 					continue
 				}
@@ -194,7 +194,7 @@ func TestGuidancePastGuidanceNotForward(t *testing.T) {
 
 func TestGuidanceEquityIncomeMetric(t *testing.T) {
 	text := "Equity in net income (loss) of investees is expected to be approximately $200,000 in the second quarter."
-	got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
+	got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
 	if len(got) != 1 || got[0].Metric != "equity_income" {
 		t.Errorf("got %+v, want one equity_income candidate", got)
 	}
@@ -213,7 +213,7 @@ func TestTableAfterPercentCaption(t *testing.T) {
 
 func TestGuidanceUnitLineBelowValues(t *testing.T) {
 	text := "Q2 FY24 Full Year FY24\nGuidance Guidance\n\nRevenue $8.51 - $8.53 $34.5 - $34.7\nBillion Billion\nY/Y Growth ~10% ~10%\n"
-	got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
+	got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
 	found := 0
 	for _, g := range got {
 		if g.Metric != "revenue" {
@@ -231,7 +231,7 @@ func TestGuidanceUnitLineBelowValues(t *testing.T) {
 
 func TestGuidanceDollarsWithoutScaleNeedReview(t *testing.T) {
 	text := "The Company expects revenue of $8.51 to $8.53 in the second quarter."
-	got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "", text), nil)
+	got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "", text), nil)
 	if len(got) != 1 || got[0].Confidence >= 0.5 {
 		t.Errorf("got %+v, want one candidate below 0.5", got)
 	}
@@ -239,7 +239,7 @@ func TestGuidanceDollarsWithoutScaleNeedReview(t *testing.T) {
 
 func TestGuidanceOperatingIncomeMetric(t *testing.T) {
 	text := "Operating income is expected to be between $3.0 billion and $4.2 billion in the first quarter."
-	got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "", text), nil)
+	got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "", text), nil)
 	if len(got) != 1 || got[0].Metric != "operating_income" {
 		t.Errorf("got %+v, want one operating_income candidate", got)
 	}
@@ -258,7 +258,7 @@ func TestTableParentCompanyNeedsReview(t *testing.T) {
 
 func TestGuidancePercentIncreaseIsGrowth(t *testing.T) {
 	text := "For 2023, we now expect our organic revenue to increase 8 percent and core EPS to increase 9 percent."
-	got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "", text), nil)
+	got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "", text), nil)
 	want := []string{"revenue_growth", "adjusted_eps_growth"}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v, want %d candidates", got, len(want))
@@ -272,7 +272,7 @@ func TestGuidancePercentIncreaseIsGrowth(t *testing.T) {
 
 func TestGuidancePeriodColumnsNeedReview(t *testing.T) {
 	text := "Q2 FY24 Full Year FY24\nGuidance Guidance\n\nRevenue $8.51 - $8.53 $34.5 - $34.7\nBillion Billion\n"
-	for _, g := range findGuidance(request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil) {
+	for _, g := range findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil) {
 		if g.Confidence >= 0.5 {
 			t.Errorf("%s..%s %q: confidence %.2f, want below 0.5", g.Low, g.High, g.Period, g.Confidence)
 		}
@@ -286,10 +286,20 @@ func TestGuidanceEffectNeedsReview(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "", tt.text), nil)
+			got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "", tt.text), nil)
 			if len(got) != 1 || got[0].Confidence >= 0.5 {
 				t.Errorf("got %+v, want one candidate below 0.5", got)
 			}
 		})
 	}
+}
+
+// periodsOf indexes the period headers of text with a context that never
+// ends.
+func periodsOf(text string) *periodIndex {
+	p, err := newPeriodIndex(context.Background(), text)
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"regexp"
 	"sort"
 	"strings"
@@ -49,14 +50,20 @@ var (
 // heading lines. The recall pass takes, at lower confidence, the first
 // sentences of bulleted paragraphs and the sub-section titles that have no
 // sentence shape.
-func findRisks(req passes.Request, known map[string]bool) []passes.RiskCandidate {
+func findRisks(ctx context.Context, req passes.Request, known map[string]bool) []passes.RiskCandidate {
 	var out []passes.RiskCandidate
 	text := req.Document.Text
 	for ci, c := range req.Chunks {
+		if ctx.Err() != nil {
+			return out
+		}
 		lines := splitLines(c.Text, c.Offset)
 		width := lineWidth(lines)
 		lastHeading := -2
 		for i, ln := range lines {
+			if stopped(ctx, i+1) {
+				return out
+			}
 			prevEnds := true
 			if i > 0 {
 				prevEnds = endsParagraph(lines[i-1].Text, width)

@@ -21,7 +21,9 @@ func New() *Provider { return &Provider{} }
 func (*Provider) Name() string { return Name }
 
 // Extract returns the candidates of req.Kind in req.Chunks. It fails only
-// when ctx ends or the request is invalid.
+// when ctx ends or the request is invalid. It checks ctx before each chunk,
+// every checkEvery lines or sentences and between the segments of an index
+// scan, and returns ctx.Err() once ctx has ended.
 func (p *Provider) Extract(ctx context.Context, req passes.Request) (passes.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return passes.Response{}, err
@@ -36,15 +38,26 @@ func (p *Provider) Extract(ctx context.Context, req passes.Request) (passes.Resp
 	var resp passes.Response
 	switch req.Kind {
 	case passes.KindRisk:
-		resp.Risks = findRisks(req, known)
+		resp.Risks = findRisks(ctx, req, known)
 	case passes.KindMetric:
 		resp.Metrics = findMetrics(ctx, req, known)
 	case passes.KindGuidance:
-		resp.Guidance = findGuidance(req, known)
+		resp.Guidance = findGuidance(ctx, req, known)
 	default:
 		return passes.Response{}, fmt.Errorf("rules: unknown kind %q", req.Kind)
 	}
 	return resp, ctx.Err()
+}
+
+// checkEvery is how many lines, sentences or index segments the provider
+// reads between checks of ctx.
+const checkEvery = 256
+
+// stopped reports whether ctx has ended, checking it only on every
+// checkEvery-th call with n counting the calls, because ctx.Err() takes a
+// lock.
+func stopped(ctx context.Context, n int) bool {
+	return n%checkEvery == 0 && ctx.Err() != nil
 }
 
 func collapse(s string) string {

@@ -101,7 +101,7 @@ func TestGuidanceSentences(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := request(passes.KindGuidance, passes.PassPrimary, "", tt.text)
-			got := findGuidance(req, nil)
+			got := findGuidance(context.Background(), req, nil)
 			if len(got) != 1 {
 				t.Fatalf("candidates: got %d %+v, want 1", len(got), got)
 			}
@@ -131,7 +131,7 @@ func TestGuidanceSentences(t *testing.T) {
 func TestGuidanceSkipsReportedFigures(t *testing.T) {
 	text := "Net sales for the quarter were $412.5 million, up 6 percent from 2025.\n"
 	for _, pass := range []passes.Pass{passes.PassPrimary, passes.PassRecall} {
-		if got := findGuidance(request(passes.KindGuidance, pass, "", text), nil); len(got) != 0 {
+		if got := findGuidance(context.Background(), request(passes.KindGuidance, pass, "", text), nil); len(got) != 0 {
 			t.Errorf("%s pass: got %+v, want no guidance", pass, got)
 		}
 	}
@@ -142,7 +142,7 @@ func TestGuidanceOutlookTable(t *testing.T) {
 		"Net sales\nOperating margin\nCapital expenditures\n" +
 		"FY23 Outlook\n" +
 		"$10.95 billion to $11.05 billion\n14.7% to 15.0%\n$400 million to $475 million\n"
-	got := findGuidance(request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
+	got := findGuidance(context.Background(), request(passes.KindGuidance, passes.PassPrimary, "outlook", text), nil)
 	want := map[string]string{
 		"revenue":          "10.95..11.05 e9",
 		"operating_margin": "14.7..15.0 e0",

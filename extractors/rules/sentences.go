@@ -46,8 +46,9 @@ var sentenceMetricNames = map[string]string{
 	"free cash flow": passes.MetricFreeCashFlow,
 }
 
-// sentenceMetrics finds reported figures in running text.
-func sentenceMetrics(ci int, c passes.Chunk) []passes.MetricCandidate {
+// sentenceMetrics finds reported figures in running text; periods indexes
+// the text that c is a part of.
+func sentenceMetrics(ci int, c passes.Chunk, periods *periodIndex) []passes.MetricCandidate {
 	var out []passes.MetricCandidate
 	for _, m := range sentenceFigureRe.FindAllStringSubmatchIndex(c.Text, -1) {
 		quote := c.Text[m[0]:m[1]]
@@ -81,9 +82,9 @@ func sentenceMetrics(ci int, c passes.Chunk) []passes.MetricCandidate {
 			cand.Confidence = unsureConfidence
 		}
 		setUnit(&cand, cand.Metric, n, scaleWords[strings.ToLower(c.Text[m[8]:m[9]])])
-		setPeriod(&cand, c.Text[:m[1]], m[0])
+		periods.setPeriod(&cand, c.Offset, c.Offset+m[0])
 		if cand.PeriodType == "unknown" {
-			setPeriod(&cand, c.Text[:m[1]], m[1])
+			periods.setPeriod(&cand, c.Offset, c.Offset+m[1])
 		}
 		out = append(out, cand)
 	}
@@ -110,7 +111,7 @@ func sentenceMetrics(ci int, c passes.Chunk) []passes.MetricCandidate {
 			Confidence: 0.6,
 		}
 		setUnit(&cand, cand.Metric, n, 0)
-		setPeriod(&cand, c.Text[:m[1]], m[1])
+		periods.setPeriod(&cand, c.Offset, c.Offset+m[1])
 		out = append(out, cand)
 	}
 	return out

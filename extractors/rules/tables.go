@@ -34,12 +34,11 @@ var (
 	// net sales" above a table of ratios.
 	// segmentRowRe matches a sub-heading row inside a table that opens one
 	// segment's rows, such as "Automotive segment".
-	segmentRowRe     = regexp.MustCompile(`(?i)^[a-z ,&-]{2,60} segment:?$`)
-	endsWithNumberRe = regexp.MustCompile(`[0-9)%]\s*$`)
-	restatedRe       = regexp.MustCompile(`(?i)\bas previously reported\b|\bas restated\b`)
-	partialRe        = regexp.MustCompile(`(?i)variable interest entit|\bguarantor\b|non-guarantor|\bparent company\b|information of (?:the )?registrant|equity method investee`)
-	percentOfRe      = regexp.MustCompile(`(?i)(?:percentage|percent|%) of (?:total |net )?(?:revenues?|sales)\b`)
-	yearTokenRe      = regexp.MustCompile(`\b(19[89][0-9]|20[0-9][0-9])\b`)
+	segmentRowRe = regexp.MustCompile(`(?i)^[a-z ,&-]{2,60} segment:?$`)
+	restatedRe   = regexp.MustCompile(`(?i)\bas previously reported\b|\bas restated\b`)
+	partialRe    = regexp.MustCompile(`(?i)variable interest entit|\bguarantor\b|non-guarantor|\bparent company\b|information of (?:the )?registrant|equity method investee`)
+	percentOfRe  = regexp.MustCompile(`(?i)(?:percentage|percent|%) of (?:total |net )?(?:revenues?|sales)\b`)
+	yearTokenRe  = regexp.MustCompile(`\b(19[89][0-9]|20[0-9][0-9])\b`)
 	// monthDayRe finds "December 31" and "July 29, 2023" in headers.
 	monthDayRe  = regexp.MustCompile(`(?i)\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(\d{1,2})\b(?:,?\s+((?:19|20)\d\d))?`)
 	bigNumberRe = regexp.MustCompile(`[0-9],[0-9]{3}`)
@@ -103,125 +102,6 @@ type tableHeader struct {
 	// segments is set when the table names segment columns followed by
 	// their total, or a row opens one segment's rows.
 	segments bool
-}
-
-// maxTableLines bounds how many lines above a row tableStart looks for
-// the table's caption.
-const maxTableLines = 60
-
-// tableStart returns the index of the first header line of the table that
-// ends with the last of lines: the nearest prose line, which is its caption,
-// or the nearest scale line such as "(in millions)" with up to
-// headerLines-1 column header lines above it. Without either it returns the
-// index maxTableLines above the end.
-func tableStart(lines []string) int {
-	for i := len(lines) - 1; i >= 0 && i >= len(lines)-maxTableLines; i-- {
-		t := strings.TrimSpace(lines[i])
-		if isProse(t) {
-			return i
-		}
-		if scaleRe.MatchString(t) {
-			start := i
-			for j := i - 1; j >= 0 && j > i-headerLines && !isProse(strings.TrimSpace(lines[j])); j-- {
-				start = j
-			}
-			return start
-		}
-	}
-	return max(len(lines)-maxTableLines, 0)
-}
-
-// maxTitleLines bounds how many short title lines above a table's first
-// header line titleStart includes, such as "CONDENSED FINANCIAL INFORMATION
-// OF THE REGISTRANT" and "(PARENT COMPANY)" over a balance sheet.
-const maxTitleLines = 6
-
-// titleStart returns the index of the first of the short lines without
-// tabs or numbers right above lines[start].
-func titleStart(lines []string, start int) int {
-	i := start
-	for j := start - 1; j >= 0 && j >= start-maxTitleLines; j-- {
-		t := strings.TrimSpace(lines[j])
-		if t == "" || len(t) > 80 || strings.Contains(t, "\t") || bigNumberRe.MatchString(t) {
-			break
-		}
-		i = j
-	}
-	return i
-}
-
-// isProse reports whether a line is running text: long, without a tab and
-// not ending with a number.
-func isProse(t string) bool {
-	return len(t) > 80 && !strings.Contains(t, "\t") && !endsWithNumberRe.MatchString(t)
-}
-
-// headerAbove reads the headers in the headerLookback bytes above off.
-func headerAbove(text string, off int) tableHeader {
-	from := max(off-headerLookback, 0)
-	window := text[from:off]
-	var h tableHeader
-	// The first scale of the nearest header line counts, because a header
-	// such as "(In millions, except shares, which are in thousands)" names
-	// the figures' scale first.
-	if locs := scaleRe.FindAllStringIndex(window, -1); len(locs) > 0 {
-		lineStart := strings.LastIndexByte(window[:locs[len(locs)-1][0]], '\n') + 1
-		if m := scaleRe.FindStringSubmatch(window[lineStart:]); m != nil {
-			for _, g := range m[1:] {
-				if g != "" {
-					h.scale = scaleWords[strings.ToLower(g)]
-					break
-				}
-			}
-		}
-	}
-	lines := strings.Split(window, "\n")
-	start := tableStart(lines)
-	for _, ln := range lines[titleStart(lines, start):] {
-		t := strings.TrimSpace(ln)
-		if segmentHeaderRe.MatchString(t) || segmentRowRe.MatchString(t) {
-			h.segments = true
-		}
-		if percentOfRe.MatchString(t) {
-			h.percentOf = true
-		}
-		if restatedRe.MatchString(t) {
-			h.restated = true
-		}
-		if partialRe.MatchString(t) {
-			h.partial = true
-		}
-	}
-	yearsAt := -1
-	for i := len(lines) - 1; i >= 0 && (h.years == nil || h.monthDay == ""); i-- {
-		t := strings.TrimSpace(lines[i])
-		if yearsAt >= 0 && i < yearsAt-headerLines {
-			// The month and day belong to the header block of the years.
-			break
-		}
-		if h.years == nil && !bigNumberRe.MatchString(t) {
-			if ys := yearTokenRe.FindAllString(t, -1); len(ys) >= 2 {
-				for _, y := range ys {
-					n, _ := strconv.Atoi(y)
-					h.years = append(h.years, n)
-				}
-				yearsAt = i
-				for _, m := range monthDayRe.FindAllStringSubmatch(t, -1) {
-					if iso, ok := isoDate(m[0]); ok {
-						h.dates = append(h.dates, iso)
-					}
-				}
-			}
-		}
-		if h.monthDay == "" && len(t) < 200 && !bigNumberRe.MatchString(t) {
-			if m := monthDayRe.FindStringSubmatch(t); m != nil {
-				if iso, ok := isoDate(m[1] + " " + m[2] + " 2000"); ok {
-					h.monthDay = iso[5:]
-				}
-			}
-		}
-	}
-	return h
 }
 
 // current returns the index of the cell of the latest year: the column of

@@ -19,14 +19,16 @@ func rule(pattern, value string) keywordRule {
 
 // riskCategoryRules are tried in order on the heading, then on the start of
 // the body. Specific topics come before broad ones, so that "cyberattacks
-// could disrupt our operations" is cybersecurity, not operational.
+// could disrupt our operations" is cybersecurity, not operational. Short
+// words that end other words carry a leading \b, so that "Operating" does
+// not match "ratings?".
 var riskCategoryRules = []keywordRule{
 	rule(`cyber|security breach|hack|data breach|ransomware|information technology systems|unauthorized access`, "cybersecurity"),
-	rule(`climate|environmental|sustainab|esg\b|greenhouse|carbon`, "climate_esg"),
-	rule(`geopolitic|war\b|terroris|political|trade (dispute|polic|restrict)|tariff|sanction|international operations|conflict`, "geopolitical"),
+	rule(`climate|environmental|sustainab|\besg\b|greenhouse|carbon`, "climate_esg"),
+	rule(`geopolitic|\bwar\b|terroris|political|trade (dispute|polic|restrict)|tariff|sanction|international operations|conflict`, "geopolitical"),
 	rule(`supply chain|supplier|manufactur|component|sole.source|single.source|logistics|raw material`, "supply_chain"),
 	rule(`competi`, "competition"),
-	rule(`credit rating|ratings?\b|downgrade|credit risk|counterpart|indebtedness|\bdebt\b|borrow|dilution`, "credit"),
+	rule(`credit rating|\bratings?\b|downgrade|credit risk|counterpart|indebtedness|\bdebt\b|borrow|dilution`, "credit"),
 	rule(`liquidity|cash flow|capital resources|access to capital|additional capital|raise capital|financing`, "liquidity"),
 	rule(`regulat|\blaws?\b|legal|litigation|government|\btax|compliance|antitrust|privacy|intellectual property|patent|\bsec\b|accounting|internal control|polic(y|ies)`, "regulatory_legal"),
 	rule(`econom|inflation|interest rate|recession|macroeconomic|pandemic|covid`, "macroeconomic"),

@@ -6,7 +6,14 @@
 // Find reads Document.Text only and never changes the document; the caller
 // stores the result in Document.Sections. A 10-K item gets the ID "item_1a",
 // "item_7" and so on. A 10-Q repeats item numbers in Part I and Part II, so
-// its items get "part1_item_2", "part2_item_1a".
+// its items get "part1_item_2", "part2_item_1a". An 8-K item keeps its
+// sub-item number: "Item 2.02", printed so or spaced out as "Item 2. 02",
+// gets "item_2_02", and its title is the heading line as printed, with runs
+// of spaces collapsed.
+//
+// FindContext is Find that stops when its context ends. Form reads the form
+// type ("10-K", "10-Q", "8-K") from the EDGAR header or the cover page, for
+// documents whose parser found none.
 //
 // # Table of contents
 //

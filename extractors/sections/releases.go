@@ -1,6 +1,7 @@
 package sections
 
 import (
+	"context"
 	"regexp"
 	"strings"
 
@@ -28,9 +29,15 @@ var (
 // follows. The section ends at the next closing heading (conference call,
 // forward-looking statements, about the company), at the next section, or
 // after maxOutlook bytes.
-func findOutlook(text string, lines []line, others []schemas.Section) (schemas.Section, bool) {
+func findOutlook(ctx context.Context, text string, lines []line, others []schemas.Section) (schemas.Section, bool, error) {
 	for i, ln := range lines {
-		if len(ln.Text) > 60 || !outlookWordRe.MatchString(ln.Text) || !outlookHeadingRe.MatchString(ln.Text) {
+		if err := stopped(ctx, i); err != nil {
+			return schemas.Section{}, false, err
+		}
+		if len(ln.Text) > 60 || !containsFold(ln.Text, "outlook") && !containsFold(ln.Text, "guidance") {
+			continue
+		}
+		if !outlookWordRe.MatchString(ln.Text) || !outlookHeadingRe.MatchString(ln.Text) {
 			continue
 		}
 		if i+1 >= len(lines) {
@@ -65,16 +72,27 @@ func findOutlook(text string, lines []line, others []schemas.Section) (schemas.S
 		if end > len(text) {
 			end = len(text)
 		}
-		return schemas.Section{ID: IDOutlook, Title: collapse(ln.Text), Start: ln.Start, End: end}, true
+		return schemas.Section{ID: IDOutlook, Title: collapse(ln.Text), Start: ln.Start, End: end}, true, nil
 	}
-	return schemas.Section{}, false
+	return schemas.Section{}, false, nil
+}
+
+// containsFold reports whether s contains the lowercase ASCII string sub,
+// ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // findStatements returns the section from the first financial statement
 // heading (statement of income or operations, balance sheet, cash flows) to
 // the next item heading or the end of the text. In a 10-K or 10-Q it looks
 // only after the start of Item 8 (or Part I Item 1) when that item exists.
-func findStatements(text string, lines []line, items []schemas.Section) (schemas.Section, bool) {
+func findStatements(ctx context.Context, text string, lines []line, items []schemas.Section) (schemas.Section, bool, error) {
 	from := 0
 	for _, s := range items {
 		if s.ID == "item_8" || s.ID == "part1_item_1" {
@@ -82,6 +100,9 @@ func findStatements(text string, lines []line, items []schemas.Section) (schemas
 		}
 	}
 	for i, ln := range lines {
+		if err := stopped(ctx, i); err != nil {
+			return schemas.Section{}, false, err
+		}
 		if ln.Start < from || len(ln.Text) > 120 || !statementRe.MatchString(strings.ReplaceAll(ln.Text, " ", "")) {
 			continue
 		}
@@ -94,7 +115,7 @@ func findStatements(text string, lines []line, items []schemas.Section) (schemas
 				end = s.Start
 			}
 		}
-		return schemas.Section{ID: IDFinancialStatements, Title: collapse(ln.Text), Start: ln.Start, End: end}, true
+		return schemas.Section{ID: IDFinancialStatements, Title: collapse(ln.Text), Start: ln.Start, End: end}, true, nil
 	}
-	return schemas.Section{}, false
+	return schemas.Section{}, false, nil
 }

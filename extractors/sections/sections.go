@@ -1,6 +1,7 @@
 package sections
 
 import (
+	"context"
 	"regexp"
 	"sort"
 	"strings"
@@ -29,7 +30,10 @@ const maxHeadingLine = 160
 const tocLookahead = 3
 
 var (
-	itemRe = regexp.MustCompile(`(?i)^(?:part\s*(iv|i{1,3})\s*[,.:;—–-]*\s*)?item\s*(\d{1,2})\s*([a-d])?\b\s*[.:—–-]*\s*(.*)$`)
+	// itemRe matches an item heading: group 1 is the part, 2 the item
+	// number, 3 the two-digit 8-K sub-item ("Item 2.02", or "Item 2. 02"
+	// in text that spaces the number out), 4 the letter and 5 the title.
+	itemRe = regexp.MustCompile(`(?i)^(?:part\s*(iv|i{1,3})\s*[,.:;—–-]*\s*)?item\s*(\d{1,2})(?:\s*\.\s*(0[1-9]|10)\b)?\s*([a-d])?\b\s*[.:—–-]*\s*(.*)$`)
 	partRe = regexp.MustCompile(`(?i)^part\s*(iv|i{1,3})\b\s*[.:—–-]*\s*(.*)$`)
 	// pageNumberRe matches a line that is only a page number, such as "17"
 	// or "Page 5".
@@ -80,26 +84,55 @@ type heading struct {
 // sections of an earnings release follow. Find never returns overlapping items,
 // but an outlook section may lie inside an item.
 func Find(doc *schemas.Document) []schemas.Section {
+	secs, _ := FindContext(context.Background(), doc)
+	return secs
+}
+
+// checkEvery is how many lines FindContext reads between checks of ctx.
+const checkEvery = 4096
+
+// FindContext is Find that checks ctx every checkEvery lines and returns
+// ctx.Err() when ctx ends.
+func FindContext(ctx context.Context, doc *schemas.Document) ([]schemas.Section, error) {
 	if doc == nil || doc.Text == "" {
-		return nil
+		return nil, ctx.Err()
 	}
 	lines := splitLines(doc.Text)
 	quarterly := isQuarterly(doc)
 
 	var out []schemas.Section
-	items := findItems(doc.Text, lines, quarterly)
+	items, err := findItems(ctx, doc.Text, lines, quarterly)
+	if err != nil {
+		return nil, err
+	}
 	out = append(out, items...)
-	if fs, ok := findStatements(doc.Text, lines, items); ok {
+	fs, ok, err := findStatements(ctx, doc.Text, lines, items)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
 		out = append(out, fs)
 	}
-	if ol, ok := findOutlook(doc.Text, lines, out); ok {
+	ol, ok, err := findOutlook(ctx, doc.Text, lines, out)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
 		out = append(out, ol)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	for i := range out {
 		out[i].Page = doc.PageAt(out[i].Start)
 	}
-	return out
+	return out, nil
+}
+
+// stopped returns ctx.Err() on every checkEvery-th line i.
+func stopped(ctx context.Context, i int) error {
+	if i%checkEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
 }
 
 // isQuarterly reports whether doc is a 10-Q, whose items repeat in Part I and
@@ -116,11 +149,16 @@ func isQuarterly(doc *schemas.Document) bool {
 	return form10QRe.MatchString(head)
 }
 
-func findItems(text string, lines []line, quarterly bool) []schemas.Section {
+func findItems(ctx context.Context, text string, lines []line, quarterly bool) ([]schemas.Section, error) {
 	var cands []heading
 	part := ""
 	for i, ln := range lines {
-		if len(ln.Text) > maxHeadingLine {
+		if err := stopped(ctx, i); err != nil {
+			return nil, err
+		}
+		if len(ln.Text) > maxHeadingLine || !startsWithFold(ln.Text, "item") && !startsWithFold(ln.Text, "part") {
+			// Both patterns below need the line to start with one of
+			// these words.
 			continue
 		}
 		if m := partRe.FindStringSubmatch(ln.Text); m != nil && !strings.Contains(strings.ToLower(m[2]), "item") {
@@ -130,13 +168,17 @@ func findItems(text string, lines []line, quarterly bool) []schemas.Section {
 			continue
 		}
 		m := itemRe.FindStringSubmatch(ln.Text)
-		if m == nil || !validTitle(m[4]) {
+		if m == nil || !validTitle(m[5]) {
 			continue
 		}
 		if m[1] != "" {
 			part = strings.ToLower(m[1])
 		}
-		id := "item_" + m[2] + strings.ToLower(m[3])
+		id := "item_" + m[2] + strings.ToLower(m[4])
+		if m[3] != "" {
+			// An 8-K item such as 2.02 (results of operations).
+			id = "item_" + m[2] + "_" + m[3]
+		}
 		if quarterly {
 			p := "1"
 			if part == "ii" {
@@ -144,16 +186,16 @@ func findItems(text string, lines []line, quarterly bool) []schemas.Section {
 			}
 			id = "part" + p + "_" + id
 		}
-		title := strings.TrimSpace(m[4])
+		title := strings.TrimSpace(m[5])
 		if title == "" {
 			title = nextTitle(lines, i)
 		}
 		cands = append(cands, heading{
 			id:    id,
-			title: strings.TrimSpace(ln.Text[:len(ln.Text)-len(m[4])]) + " " + title,
+			title: strings.TrimSpace(ln.Text[:len(ln.Text)-len(m[5])]) + " " + title,
 			line:  i,
 			start: ln.Start,
-			toc:   isTOC(lines, i, m[4]),
+			toc:   isTOC(lines, i, m[5]),
 		})
 	}
 
@@ -219,7 +261,12 @@ func findItems(text string, lines []line, quarterly bool) []schemas.Section {
 			End:   end,
 		})
 	}
-	return out
+	return out, nil
+}
+
+// startsWithFold reports whether s starts with prefix, ignoring ASCII case.
+func startsWithFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // validTitle rejects the rest of a line that makes an item reference a
