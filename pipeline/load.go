@@ -99,8 +99,8 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 // writeWhileUnavailable calls write until it succeeds, fails with an error
 // that is not temporary, or ctx ends. A temporary error (the server is down
 // or restarting) is retried without limit, with the backoff's capped waits,
-// because giving up would dead-letter results that are fine; the stage then
-// holds its offsets and Kafka keeps the backlog.
+// because giving up would dead-letter results that are fine. Meanwhile the
+// stage holds its offsets and Kafka keeps the backlog.
 func writeWhileUnavailable(ctx context.Context, log *slog.Logger, b Backoff, op string, write func(ctx context.Context) error) error {
 	b = b.withDefaults()
 	for attempt := 1; ; attempt++ {

@@ -51,9 +51,9 @@ type serviceFlags struct {
 	groupPrefix string
 }
 
-// registerKafka adds the Kafka and blob store flags; groupPrefix is the
-// default of --group-prefix, which differs between the demo and the workers
-// so that the two never share a consumer group.
+// registerKafka adds the Kafka and blob store flags. groupPrefix is the
+// default of --group-prefix. It differs between the demo and the workers, so
+// the two never share a consumer group.
 func (s *serviceFlags) registerKafka(fs *flag.FlagSet, groupPrefix string) {
 	fs.StringVar(&s.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
 	fs.StringVar(&s.groupPrefix, "group-prefix", envOr("FINX_GROUP_PREFIX", groupPrefix), "prefix of the stages' consumer group ids (env FINX_GROUP_PREFIX)")

@@ -181,9 +181,9 @@ func Describe(path string, content []byte, now time.Time) Document {
 	}
 }
 
-// MediaType returns the media type of a document. The extension decides for
-// .pdf, so that a text file named .pdf reaches the PDF parser and fails there
-// with a clear reason; otherwise the bytes decide.
+// MediaType returns the media type of a document. For .pdf the extension
+// decides, so a text file named .pdf reaches the PDF parser and fails there
+// with a clear reason. Otherwise the bytes decide.
 func MediaType(path string, content []byte) string {
 	ext := strings.ToLower(filepath.Ext(path))
 	head := bytes.TrimLeft(content[:min(len(content), 1024)], "\xef\xbb\xbf \t\r\n")

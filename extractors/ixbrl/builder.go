@@ -224,8 +224,8 @@ func (b *Builder) Start(tag string, attrs []html.Attribute, sourceOffset int64, 
 		c := &context{}
 		id := attr(attrs, "id")
 		if _, dup := b.contexts[id]; dup {
-			// Context ids must be unique; with two definitions nobody can
-			// tell which period a fact meant.
+			// Context ids must be unique. With two definitions, the period a
+			// fact refers to is ambiguous.
 			b.warn(fmt.Sprintf("ixbrl: context %q at byte %d is defined twice; facts that use it get no period", id, sourceOffset))
 			if b.dupContexts == nil {
 				b.dupContexts = make(map[string]bool)
