@@ -52,12 +52,15 @@ type Risk struct {
 	SeverityReason string `json:"severity_reason"`
 	Section        string `json:"section"`
 	// BodyStart and BodyEnd are the byte span of the factor's body text.
-	BodyStart  int      `json:"body_start" jsonschema:"minimum=0"`
-	BodyEnd    int      `json:"body_end" jsonschema:"minimum=0"`
-	Citation   Citation `json:"citation"`
-	Status     string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
-	Confidence float64  `json:"confidence" jsonschema:"minimum=0,maximum=1"`
-	Provider   string   `json:"provider" jsonschema:"minLength=1"`
+	BodyStart int      `json:"body_start" jsonschema:"minimum=0"`
+	BodyEnd   int      `json:"body_end" jsonschema:"minimum=0"`
+	Citation  Citation `json:"citation"`
+	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
+	// ReviewReason says why a needs_review item was held back, such as
+	// xbrl_disagree or unknown_period; empty for accepted items.
+	ReviewReason string  `json:"review_reason,omitempty"`
+	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
+	Provider     string  `json:"provider" jsonschema:"minLength=1"`
 }
 
 // Metric is one reported financial figure.
@@ -89,11 +92,14 @@ type Metric struct {
 	Source string `json:"source" jsonschema:"enum=ixbrl,enum=table,enum=text"`
 	// XBRLCheck compares a figure found in text with the filing's XBRL fact
 	// for the same metric and period.
-	XBRLCheck  string   `json:"xbrl_check" jsonschema:"enum=agree,enum=disagree,enum=no_fact,enum=not_applicable"`
-	Citation   Citation `json:"citation"`
-	Status     string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
-	Confidence float64  `json:"confidence" jsonschema:"minimum=0,maximum=1"`
-	Provider   string   `json:"provider" jsonschema:"minLength=1"`
+	XBRLCheck string   `json:"xbrl_check" jsonschema:"enum=agree,enum=disagree,enum=no_fact,enum=not_applicable"`
+	Citation  Citation `json:"citation"`
+	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
+	// ReviewReason says why a needs_review item was held back, such as
+	// xbrl_disagree or unknown_period; empty for accepted items.
+	ReviewReason string  `json:"review_reason,omitempty"`
+	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
+	Provider     string  `json:"provider" jsonschema:"minLength=1"`
 }
 
 // Guidance is one forward-looking target: a range or a point.
@@ -112,13 +118,16 @@ type Guidance struct {
 	Currency string `json:"currency,omitempty"`
 	Basis    string `json:"basis" jsonschema:"enum=gaap,enum=non_gaap,enum=constant_currency,enum=organic,enum=unspecified"`
 	// Direction is relative to the prior guidance when the document states it.
-	Direction  string   `json:"direction" jsonschema:"enum=initiated,enum=raised,enum=lowered,enum=maintained,enum=withdrawn,enum=unspecified"`
-	PriorLow   string   `json:"prior_low,omitempty"`
-	PriorHigh  string   `json:"prior_high,omitempty"`
-	Citation   Citation `json:"citation"`
-	Status     string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
-	Confidence float64  `json:"confidence" jsonschema:"minimum=0,maximum=1"`
-	Provider   string   `json:"provider" jsonschema:"minLength=1"`
+	Direction string   `json:"direction" jsonschema:"enum=initiated,enum=raised,enum=lowered,enum=maintained,enum=withdrawn,enum=unspecified"`
+	PriorLow  string   `json:"prior_low,omitempty"`
+	PriorHigh string   `json:"prior_high,omitempty"`
+	Citation  Citation `json:"citation"`
+	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
+	// ReviewReason says why a needs_review item was held back, such as
+	// xbrl_disagree or unknown_period; empty for accepted items.
+	ReviewReason string  `json:"review_reason,omitempty"`
+	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
+	Provider     string  `json:"provider" jsonschema:"minLength=1"`
 }
 
 // SectionSummary is a section of the result without its text.

@@ -102,6 +102,21 @@ func TestDemoCorpus(t *testing.T) {
 	metrics := readRows(t, filepath.Join(out, "metrics.json"))
 	guidance := readRows(t, filepath.Join(out, "guidance.json"))
 
+	// Every held-back item says why; no accepted item carries a reason.
+	reasons := map[string]int{}
+	for table, rows := range map[string][]map[string]any{"risks": risks, "metrics": metrics, "guidance": guidance} {
+		for _, row := range rows {
+			status, reason := row["status"], row["review_reason"]
+			if (status == "needs_review") != (reason != "") {
+				t.Errorf("%s row %s: status %v with review_reason %q", table, row["id"], status, reason)
+			}
+			if reason != "" {
+				reasons[reason.(string)]++
+			}
+		}
+	}
+	t.Logf("review reasons: %v", reasons)
+
 	for _, g := range loadGold(t, corpus) {
 		doc := docOf[g.File]
 		switch {

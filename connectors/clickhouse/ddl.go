@@ -64,6 +64,7 @@ var citationColumns = []Column{
 // itemTail are the columns every item table ends with.
 var itemTail = []Column{
 	{"status", "String"},
+	{"review_reason", "String"},
 	{"confidence", "Float64"},
 	{"provider", "String"},
 	{"extracted_at", typeTime},

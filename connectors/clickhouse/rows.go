@@ -44,7 +44,7 @@ func Rows(res *schemas.Result) (map[string][]Row, error) {
 		row := Row{docID, r.ID, r.Heading, r.Category, r.Severity, r.SeverityReason, r.Section,
 			nonNegative(r.BodyStart), nonNegative(r.BodyEnd)}
 		row = append(row, citationValues(r.Citation)...)
-		row = append(row, r.Status, r.Confidence, r.Provider, extracted, version)
+		row = append(row, r.Status, r.ReviewReason, r.Confidence, r.Provider, extracted, version)
 		out[TableRisks] = append(out[TableRisks], row)
 	}
 	for i := range res.Metrics {
@@ -53,7 +53,7 @@ func Rows(res *schemas.Result) (map[string][]Row, error) {
 			int32(m.Scale), m.Unit, m.Currency, m.PeriodType, m.PeriodStart, m.PeriodEnd,
 			dimensionValues(m.Dimensions), m.Source, m.XBRLCheck}
 		row = append(row, citationValues(m.Citation)...)
-		row = append(row, m.Status, m.Confidence, m.Provider, extracted, version)
+		row = append(row, m.Status, m.ReviewReason, m.Confidence, m.Provider, extracted, version)
 		out[TableMetrics] = append(out[TableMetrics], row)
 	}
 	for i := range res.Guidance {
@@ -63,7 +63,7 @@ func Rows(res *schemas.Result) (map[string][]Row, error) {
 			int32(g.Scale), g.Unit, g.Currency, g.Basis, g.Direction,
 			decimalValue(g.PriorLow), g.PriorLow, decimalValue(g.PriorHigh), g.PriorHigh}
 		row = append(row, citationValues(g.Citation)...)
-		row = append(row, g.Status, g.Confidence, g.Provider, extracted, version)
+		row = append(row, g.Status, g.ReviewReason, g.Confidence, g.Provider, extracted, version)
 		out[TableGuidance] = append(out[TableGuidance], row)
 	}
 	return out, nil

@@ -266,11 +266,27 @@ func (r *runner) claim(id string) bool {
 	return true
 }
 
-func (r *runner) status(conf float64, match string, unsure bool) string {
-	if unsure || conf < r.cfg.ReviewBelow || (match == schemas.MatchNormalized && conf < normalizedConfidence) {
-		return schemas.StatusNeedsReview
+// status returns an item's status and, for needs_review, the reason: the
+// first problem the caller found (reason), else low confidence, else a quote
+// that matched only after normalisation.
+func (r *runner) status(conf float64, match string, reason string) (string, string) {
+	switch {
+	case reason != "":
+		return schemas.StatusNeedsReview, reason
+	case conf < r.cfg.ReviewBelow:
+		return schemas.StatusNeedsReview, "low_confidence"
+	case match == schemas.MatchNormalized && conf < normalizedConfidence:
+		return schemas.StatusNeedsReview, "normalized_quote"
 	}
-	return schemas.StatusAccepted
+	return schemas.StatusAccepted, ""
+}
+
+// firstReason keeps the reason already found, else takes next.
+func firstReason(reason, next string) string {
+	if reason != "" {
+		return reason
+	}
+	return next
 }
 
 func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) {
@@ -291,13 +307,14 @@ func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) {
 
 	conf := clamp01(c.Confidence)
 	category, severity := c.Category, c.Severity
-	unsure := false
+	reason := ""
 	if !riskCategories[category] {
-		category, unsure = "other", true
+		category, reason = "other", "unknown_category"
 	}
 	if !severities[severity] {
-		severity, unsure = "low", true
+		severity, reason = "low", firstReason(reason, "unknown_severity")
 	}
+	status, review := r.status(conf, cit.Match, reason)
 	r.risks = append(r.risks, schemas.Risk{
 		ID:             id,
 		Heading:        heading,
@@ -306,7 +323,8 @@ func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) {
 		SeverityReason: c.SeverityReason,
 		Section:        section,
 		Citation:       cit,
-		Status:         r.status(conf, cit.Match, unsure),
+		Status:         status,
+		ReviewReason:   review,
 		Confidence:     conf,
 		Provider:       r.provider.Name(),
 	})
@@ -361,9 +379,9 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		Confidence:  clamp01(c.Confidence),
 		Provider:    r.provider.Name(),
 	}
-	unsure := false
+	reason := ""
 	if m.Metric == "" {
-		m.Metric, unsure = MetricOther, true
+		m.Metric, reason = MetricOther, "unknown_metric"
 	}
 	if m.Display == "" {
 		m.Display = strings.TrimSpace(cit.Quote)
@@ -372,7 +390,7 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		m.PeriodType, m.PeriodStart, m.PeriodEnd = "unknown", "", ""
 	}
 	if !metricSources[m.Source] {
-		m.Source, unsure = "text", true
+		m.Source, reason = "text", firstReason(reason, "unknown_source")
 	}
 	if m.Source == "ixbrl" {
 		m.XBRLCheck = "not_applicable"
@@ -382,10 +400,13 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		}
 		m.XBRLCheck = r.checker.check(&m)
 	}
-	if m.XBRLCheck == "disagree" || m.PeriodType == "unknown" {
-		unsure = true
+	if m.XBRLCheck == "disagree" {
+		reason = firstReason(reason, "xbrl_disagree")
 	}
-	m.Status = r.status(m.Confidence, cit.Match, unsure)
+	if m.PeriodType == "unknown" {
+		reason = firstReason(reason, "unknown_period")
+	}
+	m.Status, m.ReviewReason = r.status(m.Confidence, cit.Match, reason)
 
 	if m.Source != "ixbrl" && m.XBRLCheck == "agree" && r.hasFact(&m) {
 		// The XBRL fact already grounds this figure.
@@ -458,9 +479,12 @@ func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {
 		Provider:   r.provider.Name(),
 	}
 
-	unsure := g.Period == ""
+	reason := ""
+	if g.Period == "" {
+		reason = "unknown_period"
+	}
 	if g.Metric == "" {
-		g.Metric, unsure = MetricOther, true
+		g.Metric, reason = MetricOther, firstReason(reason, "unknown_metric")
 	}
 	if !bases[g.Basis] {
 		g.Basis = "unspecified"
@@ -468,7 +492,7 @@ func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {
 	if !directions[g.Direction] {
 		g.Direction = "unspecified"
 	}
-	g.Status = r.status(g.Confidence, cit.Match, unsure)
+	g.Status, g.ReviewReason = r.status(g.Confidence, cit.Match, reason)
 	g.ID = ItemID(r.doc.DocID, KindGuidance, guidanceKey(&g))
 	if !r.claim(g.ID) {
 		return
