@@ -137,7 +137,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	published, _, loaded, dead := tr.counts()
-	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates); %d high-severity risks flagged on %s\n",
+	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates); %d risk flags (high severity) published to %s\n",
 		published, loaded, dead, len(walked.Skipped), extractStage.Flagged(), kafka.TopicRiskFlags)
 	if sf.clickhouse == "" {
 		fmt.Fprintf(stdout, "rows: %s (load with clickhouse-client: see README)\n", sf.out)

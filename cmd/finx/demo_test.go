@@ -99,7 +99,7 @@ func TestDemoFixtures(t *testing.T) {
 	if len(guidance) == 0 {
 		t.Error("guidance = 0, want the fixture outlook")
 	}
-	if !strings.Contains(stdout, "1 high-severity risks flagged on risk.flags") {
+	if !strings.Contains(stdout, "1 risk flags (high severity) published to risk.flags") {
 		t.Errorf("summary does not report the fixture 10-K's one high-severity risk flag:\n%s", stdout)
 	}
 	if !strings.Contains(stdout, "dead letter (not_pdf)") {
