@@ -24,20 +24,24 @@
 // columns. dead_letters has one row per failed message. All use
 // ReplacingMergeTree(version) with version the extraction (or failure) time
 // in Unix nanoseconds, so a replayed document leaves one row per key after
-// merges. Before a merge, both versions are visible: use argMax(col,
-// version) or the view latest_risks, or run OPTIMIZE TABLE ... FINAL.
+// merges. Before a merge, both versions are visible: read with FINAL, the
+// view latest_risks, or argMax(col, version). argMax skips NULLs, so for the
+// Nullable decimal columns use tupleElement(argMax(tuple(col), version), 1)
+// or the *_text column.
 // Open returns a *SchemaError when existing tables lack a column it writes.
 //
 // # Server versions
 //
 // DDL and inserts are meant for clickhouse-server 18.16 and current
 // releases, so the tables use no DateTime64, Map or LowCardinality. The
-// tests run them on 18.16.1. NOTE: no test has run them on a current release
-// yet. Decimal values are Nullable(Decimal(38, 6)) next to a String column
+// tests run them on 18.16.1 through the native protocol, and the DDL, the
+// file sink's output and the documented queries on chdb 4.4.0 (ClickHouse
+// 26.9). Decimal values are Nullable(Decimal(38, 6)) next to a String column
 // with the exact text. A value with more than 32 integer or 6 fraction
-// digits is NULL in the decimal column. On 18.16.1, toString of a Decimal(38, 6) garbles values of
-// 10^21 and above (the TSV and JSON output formats print them right), so
-// queries that need the text read the *_text column.
+// digits is NULL in the decimal column. On 18.16.1, toString of a
+// Decimal(38, 6) garbles values of 10^21 and above (the TSV and JSON output
+// formats print them right), so queries that need the text read the *_text
+// column.
 //
 // # Metrics
 //
