@@ -26,7 +26,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var lf logFlags
 	lf.register(fs)
 	gold := fs.String("gold", "", "gold file, JSON lines with file, kind, quote and value fields (default DIR/gold.jsonl)")
-	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (env FINX_PROVIDER)")
+	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (rules), deepseek (LLM with the rules as fallback; needs DEEPSEEK_API_KEY) or auto (deepseek when the key is set) (env FINX_PROVIDER)")
 	minRecall := fs.Float64("min-recall", 0, "exit 1 when the recall of any kind, over accepted items, is below this fraction")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: finx eval [flags] DIR")
@@ -58,7 +58,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	extract, err := newExtractor(*provider, logger)
+	extract, prov, err := newExtractor(*provider, logger)
 	if err != nil {
 		return err
 	}
@@ -112,6 +112,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 
+	if line := usageLine(prov); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 	all := eval.Score(rows, results)
 	trusted := eval.Score(rows, accepted)
 	fmt.Fprintf(stdout, "\n%d documents in %v (%d failed); citations verified %d of %d; %d plausibility flags\n",

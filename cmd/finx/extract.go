@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/finx-dev/finx/connectors/files"
 
+	"github.com/finx-dev/finx/connectors/deepseek"
 	"github.com/finx-dev/finx/extractors/html"
+	"github.com/finx-dev/finx/extractors/llm"
 	"github.com/finx-dev/finx/extractors/passes"
 	"github.com/finx-dev/finx/extractors/pdf"
 	"github.com/finx-dev/finx/extractors/rules"
@@ -19,21 +22,20 @@ import (
 	"github.com/finx-dev/finx/schemas"
 )
 
-var _ passes.Provider = (*rules.Provider)(nil)
+var (
+	_ passes.Provider = (*rules.Provider)(nil)
+	_ passes.Provider = (*llm.Provider)(nil)
+)
 
 // newExtractor returns the extract stage's work: parse, find sections, run
 // the passes with the named provider.
-func newExtractor(provider string, logger *slog.Logger) (pipeline.Extractor, error) {
-	var p passes.Provider
-	switch provider {
-	case "offline", "rules", "":
-		p = rules.New()
-	default:
-		return nil, fmt.Errorf("invalid --provider %q: want offline", provider)
+func newExtractor(provider string, logger *slog.Logger) (pipeline.Extractor, passes.Provider, error) {
+	p, cfg, err := newProvider(provider, logger)
+	if err != nil {
+		return nil, nil, err
 	}
-	cfg := passes.Config{Logger: logger}
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return func(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Result, error) {
 		doc, err := parseDocument(ctx, f, content)
@@ -45,9 +47,50 @@ func newExtractor(provider string, logger *slog.Logger) (pipeline.Extractor, err
 		if strings.TrimSpace(doc.Text) == "" {
 			return nil, &noTextError{path: f.SourcePath, warnings: doc.Warnings}
 		}
-		doc.Sections = sections.Find(doc)
+		doc.Sections, err = sections.FindContext(ctx, doc)
+		if err != nil {
+			return nil, err
+		}
 		return passes.Run(ctx, doc, p, cfg)
-	}, nil
+	}, p, nil
+}
+
+// newProvider picks the extraction provider: offline (the rules), deepseek
+// (the LLM, with the rules as its fallback when the API fails), or auto
+// (deepseek when DEEPSEEK_API_KEY is set, offline otherwise).
+func newProvider(name string, logger *slog.Logger) (passes.Provider, passes.Config, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg := passes.Config{Logger: logger}
+	if name == "auto" {
+		name = "offline"
+		if os.Getenv(deepseek.EnvAPIKey) != "" {
+			name = "deepseek"
+		}
+	}
+	switch name {
+	case "offline", "rules", "":
+		return rules.New(), cfg, nil
+	case "deepseek":
+		dcfg := deepseek.ConfigFromEnv()
+		dcfg.Logger = logger
+		client, err := deepseek.New(dcfg)
+		if err != nil {
+			return nil, cfg, fmt.Errorf("provider deepseek: %w (set %s)", err, deepseek.EnvAPIKey)
+		}
+		complete := llm.CompleterFunc(func(ctx context.Context, system, user string, maxTokens int) (llm.Completion, error) {
+			c, err := client.Complete(ctx, system, user, maxTokens)
+			return llm.Completion(c), err
+		})
+		p, err := llm.New(complete, llm.Config{Model: client.Model(), Fallback: rules.New(), Logger: logger})
+		if err != nil {
+			return nil, cfg, err
+		}
+		logger.Info("extraction provider", "provider", p.Name(), "config", dcfg)
+		return p, cfg, nil
+	}
+	return nil, cfg, fmt.Errorf("invalid --provider %q: want offline, deepseek or auto", name)
 }
 
 // parseDocument parses content by media type and fills the envelope. Fields
@@ -126,3 +169,15 @@ func describe(path string, content []byte) schemas.Filing {
 }
 
 func findSections(doc *schemas.Document) []schemas.Section { return sections.Find(doc) }
+
+// usageLine describes what an LLM provider spent, for the demo summary, or
+// returns "" for the offline provider.
+func usageLine(p passes.Provider) string {
+	lp, ok := p.(*llm.Provider)
+	if !ok {
+		return ""
+	}
+	u := lp.Usage()
+	return fmt.Sprintf("%s: %d calls, %d prompt tokens (%d from cache), %d completion tokens, %d repairs, %d batches served by the offline fallback, %d quotes not in the text",
+		lp.Name(), u.Calls, u.PromptTokens, u.CacheHitTokens, u.CompletionTokens, u.Repairs, u.Fallbacks, u.Hallucinated)
+}

@@ -149,7 +149,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	lf.register(fs)
 	wf.register(fs, "127.0.0.1:9464")
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
-	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (env FINX_PROVIDER)")
+	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (rules), deepseek (LLM with the rules as fallback; needs DEEPSEEK_API_KEY) or auto (deepseek when the key is set) (env FINX_PROVIDER)")
 	if err := parseFlagsArgs(fs, args, 0); err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	extract, err := newExtractor(*provider, logger)
+	extract, prov, err := newExtractor(*provider, logger)
 	if err != nil {
 		return err
 	}
@@ -183,6 +183,9 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	stage := st.extract(kcfg, blobs, extract, *workers, logger, m)
 	logger.Info("extract stage started", "brokers", sf.brokers)
 	err = stage.Run(ctx)
+	if line := usageLine(prov); line != "" {
+		logger.Info("provider usage", "usage", line)
+	}
 	logStopped(logger, "extract", err)
 	return err
 }
