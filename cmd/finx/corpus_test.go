@@ -1,50 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/finx-dev/finx/internal/eval"
 	"github.com/finx-dev/finx/internal/testenv"
 )
-
-type goldRow struct {
-	File       string  `json:"file"`
-	Kind       string  `json:"kind"`
-	Label      string  `json:"label"`
-	Period     *string `json:"period"`
-	Quote      string  `json:"quote"`
-	Source     string  `json:"source"`
-	ValueBase  string  `json:"value_base"`
-	ContextRef string  `json:"context_ref"`
-}
-
-func loadGold(t *testing.T, corpus string) []goldRow {
-	t.Helper()
-	f, err := os.Open(filepath.Join(corpus, "gold.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var rows []goldRow
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r goldRow
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("gold.jsonl: %v", err)
-		}
-		rows = append(rows, r)
-	}
-	return rows
-}
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
@@ -117,7 +86,11 @@ func TestDemoCorpus(t *testing.T) {
 	}
 	t.Logf("review reasons: %v", reasons)
 
-	for _, g := range loadGold(t, corpus) {
+	gold, err := eval.LoadGold(filepath.Join(corpus, "gold.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range gold {
 		doc := docOf[g.File]
 		switch {
 		case g.Kind == "risk" && g.File == "html/aapl-10-k-2024-11-01.html":

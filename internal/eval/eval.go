@@ -32,31 +32,43 @@ type Gold struct {
 	Quote     string       `json:"quote"`
 	ValueBase string       `json:"value_base"`
 	Scale     int          `json:"scale"`
+	// Source is how the row was made: ixbrl-tag, financebench or
+	// hand-labelled.
+	Source string `json:"source"`
 }
 
 // LoadGold reads gold.jsonl.
 func LoadGold(path string) ([]Gold, error) {
+	return readJSONLines[Gold](path, func(Gold, int) error { return nil })
+}
+
+// readJSONLines decodes one T per non-blank line of a JSON Lines file, with
+// numbers kept as json.Number so that values compare as exact decimals, and
+// runs check on each row with its line number.
+func readJSONLines[T any](path string, check func(row T, line int) error) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("eval: open gold %s: %w", path, err)
+		return nil, fmt.Errorf("eval: %w", err)
 	}
 	defer f.Close()
-	var out []Gold
+
+	var out []T
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
+	for n := 1; sc.Scan(); n++ {
 		if strings.TrimSpace(sc.Text()) == "" {
 			continue
 		}
-		var g Gold
+		var row T
 		dec := json.NewDecoder(strings.NewReader(sc.Text()))
 		dec.UseNumber()
-		if err := dec.Decode(&g); err != nil {
+		if err := dec.Decode(&row); err != nil {
 			return nil, fmt.Errorf("eval: decode %s line %d: %w", path, n, err)
 		}
-		out = append(out, g)
+		if err := check(row, n); err != nil {
+			return nil, fmt.Errorf("eval: %s line %d: %w", path, n, err)
+		}
+		out = append(out, row)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("eval: read %s: %w", path, err)

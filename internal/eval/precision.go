@@ -1,14 +1,11 @@
 package eval
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -387,7 +384,7 @@ type SampleRow struct {
 	// Status is the item's status when it was checked.
 	Status  string `json:"status"`
 	Verdict string `json:"verdict"`
-	// Reason says what is wrong, for wrong items.
+	// Reason is what is wrong, for wrong items.
 	Reason string `json:"reason,omitempty"`
 	// Fixed is the summary of a wrong item after a fix, checked again and
 	// found correct.
@@ -396,31 +393,10 @@ type SampleRow struct {
 
 // LoadSample reads a JSON Lines file of sample rows.
 func LoadSample(path string) ([]SampleRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("eval: open sample %s: %w", path, err)
-	}
-	defer f.Close()
-	var out []SampleRow
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var r SampleRow
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("eval: decode %s line %d: %w", path, n, err)
-		}
+	return readJSONLines(path, func(r SampleRow, _ int) error {
 		if r.Verdict != VerdictCorrect && r.Verdict != VerdictWrong {
-			return nil, fmt.Errorf("eval: %s line %d: invalid verdict %q, want correct or wrong", path, n, r.Verdict)
+			return fmt.Errorf("invalid verdict %q, want correct or wrong", r.Verdict)
 		}
-		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("eval: read %s: %w", path, err)
-	}
-	return out, nil
+		return nil
+	})
 }
