@@ -1,11 +1,12 @@
 package clickhouse
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/finx-dev/finx/internal/promreg"
 )
 
 // metrics are the sink's collectors; a nil *metrics records nothing.
@@ -47,20 +48,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
-// register registers c, or returns the collector already registered under
-// the same name, so that several sinks may share one registry.
+// register registers c through promreg, so that several sinks may share
+// one registry.
 func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	err := reg.Register(c)
-	if err == nil {
-		return c, nil
+	c, err := promreg.Register(reg, c)
+	if err != nil {
+		return c, fmt.Errorf("clickhouse: register metrics: %w", err)
 	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing, nil
-		}
-	}
-	return c, fmt.Errorf("clickhouse: register metrics: %w", err)
+	return c, nil
 }
 
 func (m *metrics) observeInsert(table string, rows int, start time.Time, err error) {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/finx-dev/finx/internal/promreg"
 )
 
 // metrics are the client's collectors; a nil *metrics records nothing.
@@ -48,21 +50,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
-// register registers c, or returns the collector already registered under
-// the same name, so that several clients may share one registry.
+// register registers c through promreg, so that several clients may share
+// one registry.
 func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	err := reg.Register(c)
-	if err == nil {
-		return c, nil
+	c, err := promreg.Register(reg, c)
+	if err != nil {
+		return c, fmt.Errorf("deepseek: register metrics: %w", err)
 	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing, nil
-		}
-	}
-	var zero C
-	return zero, fmt.Errorf("deepseek: register metrics: %w", err)
+	return c, nil
 }
 
 // observe records one attempt.
