@@ -55,9 +55,6 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := sf.absBlobDir(); err != nil {
-		return err
-	}
 	extract, prov, err := newExtractor(*provider, logger)
 	if err != nil {
 		return err
@@ -68,7 +65,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer stopBroker()
-	blobs, err := blob.New(sf.blobDir)
+	blobs, err := sf.openBlobs()
 	if err != nil {
 		return err
 	}

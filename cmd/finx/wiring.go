@@ -60,15 +60,15 @@ func (s *serviceFlags) registerKafka(fs *flag.FlagSet, groupPrefix string) {
 	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents over the inline limit; every process of a pipeline needs the same folder (env FINX_BLOB_DIR)")
 }
 
-// absBlobDir makes the blob folder absolute, so that logs and errors show
-// where documents are stored, whatever the working folder.
-func (s *serviceFlags) absBlobDir() error {
+// openBlobs opens the blob store at --blob-dir, made absolute so that logs
+// and errors show where documents are stored, whatever the working folder.
+func (s *serviceFlags) openBlobs() (*blob.Store, error) {
 	abs, err := filepath.Abs(s.blobDir)
 	if err != nil {
-		return fmt.Errorf("invalid --blob-dir %q: %w", s.blobDir, err)
+		return nil, fmt.Errorf("invalid --blob-dir %q: %w", s.blobDir, err)
 	}
 	s.blobDir = abs
-	return nil
+	return blob.New(abs)
 }
 
 func (s *serviceFlags) registerSink(fs *flag.FlagSet) {

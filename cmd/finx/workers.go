@@ -19,7 +19,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/finx-dev/finx/connectors/blob"
 	"github.com/finx-dev/finx/connectors/kafka"
 	"github.com/finx-dev/finx/pipeline"
 )
@@ -47,10 +46,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer stop()
-	if err := sf.absBlobDir(); err != nil {
-		return err
-	}
-	blobs, err := blob.New(sf.blobDir)
+	blobs, err := sf.openBlobs()
 	if err != nil {
 		return err
 	}
@@ -166,10 +162,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer stop()
-	if err := sf.absBlobDir(); err != nil {
-		return err
-	}
-	blobs, err := blob.New(sf.blobDir)
+	blobs, err := sf.openBlobs()
 	if err != nil {
 		return err
 	}
