@@ -33,9 +33,9 @@ type Page struct {
 }
 
 // Segment maps Text[TextStart:TextStart+Len] to source bytes starting at
-// SourceStart. Within a segment the mapping is one to one (no entities, no
-// dropped markup); an entity such as &amp; gets a segment of its own whose
-// text maps to the ampersand.
+// SourceStart. Within a segment the mapping is one to one, with no entities
+// and no dropped markup. An entity such as &amp; gets a segment of its own
+// whose text maps to the ampersand.
 type Segment struct {
 	TextStart   int
 	SourceStart int64
@@ -89,9 +89,10 @@ type Dimension struct {
 	Member string `json:"member"`
 }
 
-// SourceOffset maps a byte offset in Text to a byte offset in the source file,
-// or returns -1 when the document has no source map or the offset falls in
-// text that the parser inserted (a space or newline between blocks).
+// SourceOffset maps a byte offset in Text to a byte offset in the source
+// file. It returns -1 when the document has no source map, or when the
+// offset falls in text that the parser inserted, such as a newline between
+// blocks.
 func (d *Document) SourceOffset(textOffset int) int64 {
 	i := sort.Search(len(d.Segments), func(i int) bool {
 		return d.Segments[i].TextStart+d.Segments[i].Len > textOffset

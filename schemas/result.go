@@ -56,7 +56,7 @@ type Risk struct {
 	BodyEnd   int      `json:"body_end" jsonschema:"minimum=0"`
 	Citation  Citation `json:"citation"`
 	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
-	// ReviewReason says why a needs_review item was held back, such as
+	// ReviewReason is the cause of a needs_review status, such as
 	// xbrl_disagree or unknown_period; empty for accepted items.
 	ReviewReason string  `json:"review_reason,omitempty"`
 	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
@@ -88,14 +88,15 @@ type Metric struct {
 	PeriodStart string      `json:"period_start,omitempty"`
 	PeriodEnd   string      `json:"period_end,omitempty"`
 	Dimensions  []Dimension `json:"dimensions,omitempty"`
-	// Source is where the figure was found.
+	// Source is the part of the filing the figure was read from: an inline
+	// XBRL fact, a statement table or running text.
 	Source string `json:"source" jsonschema:"enum=ixbrl,enum=table,enum=text"`
 	// XBRLCheck compares a figure found in text with the filing's XBRL fact
 	// for the same metric and period.
 	XBRLCheck string   `json:"xbrl_check" jsonschema:"enum=agree,enum=disagree,enum=no_fact,enum=not_applicable"`
 	Citation  Citation `json:"citation"`
 	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
-	// ReviewReason says why a needs_review item was held back, such as
+	// ReviewReason is the cause of a needs_review status, such as
 	// xbrl_disagree or unknown_period; empty for accepted items.
 	ReviewReason string  `json:"review_reason,omitempty"`
 	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
@@ -123,7 +124,7 @@ type Guidance struct {
 	PriorHigh string   `json:"prior_high,omitempty"`
 	Citation  Citation `json:"citation"`
 	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
-	// ReviewReason says why a needs_review item was held back, such as
+	// ReviewReason is the cause of a needs_review status, such as
 	// xbrl_disagree or unknown_period; empty for accepted items.
 	ReviewReason string  `json:"review_reason,omitempty"`
 	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`

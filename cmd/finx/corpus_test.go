@@ -71,7 +71,7 @@ func TestDemoCorpus(t *testing.T) {
 	metrics := readRows(t, filepath.Join(out, "metrics.json"))
 	guidance := readRows(t, filepath.Join(out, "guidance.json"))
 
-	// Every held-back item says why; no accepted item carries a reason.
+	// Every held-back item has a review reason, and no accepted item has one.
 	reasons := map[string]int{}
 	for table, rows := range map[string][]map[string]any{"risks": risks, "metrics": metrics, "guidance": guidance} {
 		for _, row := range rows {

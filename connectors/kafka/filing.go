@@ -106,7 +106,7 @@ func putBlob(ctx context.Context, blobs BlobPutter, f schemas.Filing, content []
 // content, fetching the content from blobs when the envelope names a blob.
 // It checks that the key equals the DocID and that the content hashes to the
 // DocID and has Size bytes. Every error is a *DecodeError that names the
-// message and gives a Reason for the dead letter; the envelope is returned
+// message and gives a Reason for the dead letter. The envelope is returned
 // with it as far as it was read, so that the dead letter can name the
 // document. blobs may be nil when no message refers to a blob.
 func DecodeFiling(ctx context.Context, msg kafkago.Message, blobs BlobGetter) (schemas.Filing, []byte, error) {

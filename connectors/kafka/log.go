@@ -23,7 +23,7 @@ func kafkaLoggers(logger *slog.Logger) (info, errs kafkago.Logger) {
 }
 
 // routineErrors are kafka-go error-log messages that describe a failure the
-// reader retries at once by itself. A fetch times out when the broker answers
+// reader retries at once by itself. A fetch times out when the broker responds
 // more than 50 ms after the fetch's MaxWait (kafka-go's fixed round-trip
 // allowance), which a busy machine or the embedded broker under load causes;
 // a rebalance is normal while group members come and go. They log at info,

@@ -95,8 +95,8 @@ func lastFactEnd(doc *schemas.Document) string {
 }
 
 // checkPeriodEnd lowers the confidence of figures whose period ends after
-// the latest XBRL fact, because a filing reports no period that has not
-// ended; such a date comes from a misread header.
+// the latest XBRL fact. A filing reports no period that has not ended, so
+// such a date comes from a misread header.
 func checkPeriodEnd(cands []passes.MetricCandidate, lastEnd string) []passes.MetricCandidate {
 	if lastEnd == "" {
 		return cands
@@ -199,9 +199,9 @@ func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodInde
 		}
 		setUnit(&m, metric, n, h.scale)
 		if h.scale == 0 && !perShare[metric] {
-			// Filers print statements in thousands or millions; a monetary
-			// table without a scale header above it is more likely one
-			// whose header is out of reach than one in whole dollars.
+			// Filers print statements in thousands or millions. A monetary
+			// table without a scale header above it more likely has its
+			// header out of reach than figures in whole dollars.
 			m.Confidence = unsureConfidence
 		}
 		if metric == passes.MetricNetIncome && consolidated && plainNetIncomeRe.MatchString(label) {
@@ -211,8 +211,8 @@ func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodInde
 			m.Confidence = unsureConfidence
 		}
 		// NOTE: a segment named by a row label ("Americas:" over "Net
-		// sales") is not detected; such rows usually lack a period and end
-		// up needs_review for that reason only.
+		// sales") is not detected. Such rows usually lack a period, so they
+		// end up needs_review for that reason only.
 		if h.segments || h.partial {
 			// Columns per segment or a part of the company: the cell
 			// picked is not the company's figure.

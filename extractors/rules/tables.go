@@ -90,7 +90,7 @@ type tableHeader struct {
 	monthDay string
 	// dates are the full header dates in print order, ISO formatted.
 	dates []string
-	// percentOf is set when the table's caption says its figures are
+	// percentOf is set when the table's caption states that its figures are
 	// percentages of revenue.
 	percentOf bool
 	// restated is set when the columns compare reported and restated

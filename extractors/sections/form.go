@@ -15,9 +15,9 @@ var (
 	// submissionTypeRe matches the EDGAR header line of a .txt submission,
 	// "CONFORMED SUBMISSION TYPE:\t8-K".
 	submissionTypeRe = regexp.MustCompile(`(?m)^[ \t]*CONFORMED SUBMISSION TYPE:[ \t]*(\d{1,2}-[A-Z]{1,2}[0-9A-Z]{0,3}(?:/A)?)[ \t]*\r?$`)
-	// coverFormRe matches a cover page line that holds only the form name,
-	// such as "FORM 10-K" or "Form 8-K/A". A line that says more ("this
-	// Form 10-K filing") is a reference, not the cover.
+	// coverFormRe matches a cover page line that contains only the form
+	// name, such as "FORM 10-K" or "Form 8-K/A". A line with more words
+	// ("this Form 10-K filing") is a reference, not the cover.
 	coverFormRe = regexp.MustCompile(`(?i)^form[\s\x{00a0}]*(10|8)[\s\x{00a0}]*[-‐‑–—][\s\x{00a0}]*(k|q)(/a)?$`)
 )
 
