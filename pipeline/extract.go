@@ -322,13 +322,18 @@ func (s *ExtractStage) flag(ctx context.Context, log *slog.Logger, res *schemas.
 		if r.Severity != "high" {
 			continue
 		}
+		r := r
 		value, err := schemas.Marshal(schemas.SchemaRiskFlag, schemas.RiskFlag{
 			SchemaVersion: schemas.SchemaVersion,
+			Kind:          schemas.AlertHighSeverityRisk,
+			Severity:      r.Severity,
+			Summary:       r.Heading,
 			DocID:         res.Filing.DocID,
 			SourcePath:    res.Filing.SourcePath,
 			Company:       res.Filing.Company,
+			CIK:           res.Filing.CIK,
 			Form:          res.Filing.Form,
-			Risk:          r,
+			Risk:          &r,
 			FlaggedAt:     s.now(),
 		})
 		if err != nil {

@@ -17,6 +17,8 @@ const (
 	SchemaResult     = "result"
 	SchemaRiskFlag   = "risk_flag"
 	SchemaDeadLetter = "dead_letter"
+	SchemaLLMCall    = "llm_call"
+	SchemaReview     = "review_decision"
 )
 
 // schemaBase is the $id prefix of every generated schema.
@@ -29,6 +31,8 @@ func types() map[string]any {
 		SchemaResult:     &Result{},
 		SchemaRiskFlag:   &RiskFlag{},
 		SchemaDeadLetter: &DeadLetter{},
+		SchemaLLMCall:    &LLMCall{},
+		SchemaReview:     &ReviewDecision{},
 	}
 }
 

@@ -2,15 +2,27 @@ package schemas
 
 import "time"
 
-// SchemaVersion is the version of Result, RiskFlag and DeadLetter. It changes
-// when a field changes meaning or is removed.
-const SchemaVersion = 1
+// SchemaVersion is the version of Result, RiskFlag, DeadLetter, LLMCall and
+// ReviewDecision. It changes when a field changes meaning or is removed.
+const SchemaVersion = 2
 
 // Item status values. Only accepted items are trusted; needs_review items are
-// kept for a reviewer; rejected items never leave the extract stage.
+// kept for a reviewer. The extract stage never emits rejected items: the status
+// exists for a reviewer's decision, stored as a new version of the item.
 const (
 	StatusAccepted    = "accepted"
 	StatusNeedsReview = "needs_review"
+	StatusRejected    = "rejected"
+)
+
+// Risk change values, relative to the same company's previous filing of the
+// same form that finx has seen.
+const (
+	ChangeNew       = "new"
+	ChangeReworded  = "reworded"
+	ChangeUnchanged = "unchanged"
+	// ChangeUnknown: finx has seen no earlier filing to compare with.
+	ChangeUnknown = "unknown"
 )
 
 // Citation match values.
@@ -51,16 +63,23 @@ type Risk struct {
 	// SeverityReason names the words that set the severity.
 	SeverityReason string `json:"severity_reason"`
 	Section        string `json:"section"`
+	// Change compares the factor with the previous filing: new, reworded,
+	// unchanged, or unknown when finx has seen no previous filing.
+	Change string `json:"change,omitempty" jsonschema:"enum=new,enum=reworded,enum=unchanged,enum=unknown"`
+	// PreviousID is the ID of the matching factor in the previous filing, for
+	// reworded and unchanged factors.
+	PreviousID string `json:"previous_id,omitempty"`
 	// BodyStart and BodyEnd are the byte span of the factor's body text.
 	BodyStart int      `json:"body_start" jsonschema:"minimum=0"`
 	BodyEnd   int      `json:"body_end" jsonschema:"minimum=0"`
 	Citation  Citation `json:"citation"`
-	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
+	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review,enum=rejected"`
 	// ReviewReason is the cause of a needs_review status, such as
 	// xbrl_disagree or unknown_period; empty for accepted items.
 	ReviewReason string  `json:"review_reason,omitempty"`
 	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
 	Provider     string  `json:"provider" jsonschema:"minLength=1"`
+	Provenance
 }
 
 // Metric is one reported financial figure.
@@ -95,12 +114,13 @@ type Metric struct {
 	// for the same metric and period.
 	XBRLCheck string   `json:"xbrl_check" jsonschema:"enum=agree,enum=disagree,enum=no_fact,enum=not_applicable"`
 	Citation  Citation `json:"citation"`
-	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
+	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review,enum=rejected"`
 	// ReviewReason is the cause of a needs_review status, such as
 	// xbrl_disagree or unknown_period; empty for accepted items.
 	ReviewReason string  `json:"review_reason,omitempty"`
 	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
 	Provider     string  `json:"provider" jsonschema:"minLength=1"`
+	Provenance
 }
 
 // Guidance is one forward-looking target: a range or a point.
@@ -123,12 +143,33 @@ type Guidance struct {
 	PriorLow  string   `json:"prior_low,omitempty"`
 	PriorHigh string   `json:"prior_high,omitempty"`
 	Citation  Citation `json:"citation"`
-	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review"`
+	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review,enum=rejected"`
 	// ReviewReason is the cause of a needs_review status, such as
 	// xbrl_disagree or unknown_period; empty for accepted items.
 	ReviewReason string  `json:"review_reason,omitempty"`
 	Confidence   float64 `json:"confidence" jsonschema:"minimum=0,maximum=1"`
 	Provider     string  `json:"provider" jsonschema:"minLength=1"`
+	Provenance
+}
+
+// Provenance names what produced an item, so that any row can be reproduced.
+// Its fields are inlined in the item's JSON.
+type Provenance struct {
+	// Model is the LLM model name; empty for the offline provider.
+	Model string `json:"model,omitempty"`
+	// PromptVersion is the prompt template or rule set version.
+	PromptVersion string `json:"prompt_version,omitempty"`
+	// Degraded is the reason the item came from the fallback provider instead
+	// of the configured one, such as llm_unavailable; empty otherwise.
+	Degraded string `json:"degraded,omitempty"`
+}
+
+// RemovedRisk is a risk factor of the previous filing that the current one no
+// longer contains.
+type RemovedRisk struct {
+	Heading       string `json:"heading" jsonschema:"minLength=1"`
+	PreviousID    string `json:"previous_id"`
+	PreviousDocID string `json:"previous_doc_id"`
 }
 
 // SectionSummary is a section of the result without its text.
@@ -160,23 +201,106 @@ type Result struct {
 	PagesWithText int              `json:"pages_with_text" jsonschema:"minimum=0"`
 	Sections      []SectionSummary `json:"sections"`
 	Risks         []Risk           `json:"risks"`
-	Metrics       []Metric         `json:"metrics"`
-	Guidance      []Guidance       `json:"guidance"`
-	Stats         Stats            `json:"stats"`
-	Warnings      []string         `json:"warnings"`
-	Provider      string           `json:"provider" jsonschema:"minLength=1"`
-	ExtractedAt   time.Time        `json:"extracted_at"`
+	// RemovedRisks lists factors of the previous filing of the same company
+	// and form that this document no longer has; empty without one.
+	RemovedRisks []RemovedRisk `json:"removed_risks,omitempty"`
+	// PreviousDocID is the filing the risk changes were computed against.
+	PreviousDocID string     `json:"previous_doc_id,omitempty"`
+	Metrics       []Metric   `json:"metrics"`
+	Guidance      []Guidance `json:"guidance"`
+	Stats         Stats      `json:"stats"`
+	Warnings      []string   `json:"warnings"`
+	Provider      string     `json:"provider" jsonschema:"minLength=1"`
+	Provenance
+	// LLMCalls records every model call made for this document, for cost and
+	// latency accounting; empty for the offline provider.
+	LLMCalls    []LLMCall `json:"llm_calls,omitempty"`
+	ExtractedAt time.Time `json:"extracted_at"`
 }
 
-// RiskFlag is an alert for one high-severity risk, published to risk.flags.
+// LLMCall is the record of one chat completion request, kept per call.
+type LLMCall struct {
+	// CallID is deterministic: document, pass, chunk and attempt.
+	CallID        string `json:"call_id" jsonschema:"minLength=1"`
+	DocID         string `json:"doc_id"`
+	Pass          string `json:"pass" jsonschema:"minLength=1"`
+	Provider      string `json:"provider" jsonschema:"minLength=1"`
+	Model         string `json:"model"`
+	PromptVersion string `json:"prompt_version"`
+	// Outcome is ok, cached, retried, invalid_json, truncated, http_4xx,
+	// http_5xx, timeout or budget.
+	Outcome string `json:"outcome" jsonschema:"minLength=1"`
+	Attempt int    `json:"attempt" jsonschema:"minimum=1"`
+	// Token counts as the API reported them; cache hit and miss split the
+	// prompt tokens.
+	PromptCacheHitTokens  int `json:"prompt_cache_hit_tokens" jsonschema:"minimum=0"`
+	PromptCacheMissTokens int `json:"prompt_cache_miss_tokens" jsonschema:"minimum=0"`
+	CompletionTokens      int `json:"completion_tokens" jsonschema:"minimum=0"`
+	// CostUSD is an exact decimal string from the configured price table.
+	CostUSD   string    `json:"cost_usd" jsonschema:"pattern=^[0-9]+(\\.[0-9]+)?$"`
+	LatencyMS int64     `json:"latency_ms" jsonschema:"minimum=0"`
+	CalledAt  time.Time `json:"called_at"`
+}
+
+// Item kinds, used in alerts, review decisions and evaluation.
+const (
+	KindRisk     = "risk"
+	KindMetric   = "metric"
+	KindGuidance = "guidance"
+)
+
+// Review actions.
+const (
+	ActionAccept  = "accept"
+	ActionReject  = "reject"
+	ActionCorrect = "correct"
+)
+
+// ReviewDecision is one reviewer's decision on one item. Decisions are never
+// updated; a later decision on the same item is a new row.
+type ReviewDecision struct {
+	SchemaVersion int    `json:"schema_version" jsonschema:"minimum=1"`
+	DecisionID    string `json:"decision_id" jsonschema:"minLength=1"`
+	DocID         string `json:"doc_id" jsonschema:"pattern=^[0-9a-f]{64}$"`
+	Kind          string `json:"kind" jsonschema:"enum=risk,enum=metric,enum=guidance"`
+	ItemID        string `json:"item_id" jsonschema:"pattern=^[0-9a-f]{16}$"`
+	Action        string `json:"action" jsonschema:"enum=accept,enum=reject,enum=correct"`
+	Reviewer      string `json:"reviewer" jsonschema:"minLength=1"`
+	// Before and After are the item's JSON before and after the decision.
+	Before    string    `json:"before"`
+	After     string    `json:"after"`
+	Note      string    `json:"note,omitempty"`
+	Provider  string    `json:"provider"`
+	DecidedAt time.Time `json:"decided_at"`
+}
+
+// Alert kinds on risk.flags.
+const (
+	AlertHighSeverityRisk  = "high_severity_risk"
+	AlertNewRisk           = "new_risk"
+	AlertGuidanceLowered   = "guidance_lowered"
+	AlertGuidanceWithdrawn = "guidance_withdrawn"
+	AlertXBRLDisagree      = "xbrl_disagree"
+)
+
+// RiskFlag is one alert event, published to risk.flags keyed by company so
+// that a subscriber sees each company's events in order. Exactly one of Risk,
+// Guidance and Metric is set, according to Kind.
 type RiskFlag struct {
-	SchemaVersion int       `json:"schema_version" jsonschema:"minimum=1"`
-	DocID         string    `json:"doc_id" jsonschema:"pattern=^[0-9a-f]{64}$"`
-	SourcePath    string    `json:"source_path"`
-	Company       string    `json:"company,omitempty"`
-	Form          string    `json:"form,omitempty"`
-	Risk          Risk      `json:"risk"`
-	FlaggedAt     time.Time `json:"flagged_at"`
+	SchemaVersion int    `json:"schema_version" jsonschema:"minimum=1"`
+	Kind          string `json:"kind" jsonschema:"enum=high_severity_risk,enum=new_risk,enum=guidance_lowered,enum=guidance_withdrawn,enum=xbrl_disagree"`
+	// Severity orders alerts for subscribers that filter: low, medium, high.
+	Severity   string    `json:"severity" jsonschema:"enum=low,enum=medium,enum=high"`
+	Summary    string    `json:"summary"`
+	DocID      string    `json:"doc_id" jsonschema:"pattern=^[0-9a-f]{64}$"`
+	SourcePath string    `json:"source_path"`
+	Company    string    `json:"company,omitempty"`
+	CIK        string    `json:"cik,omitempty"`
+	Form       string    `json:"form,omitempty"`
+	Risk       *Risk     `json:"risk,omitempty"`
+	Guidance   *Guidance `json:"guidance,omitempty"`
+	Metric     *Metric   `json:"metric,omitempty"`
+	FlaggedAt  time.Time `json:"flagged_at"`
 }
 
 // Stage names used in dead letters, logs and metrics.

@@ -76,7 +76,7 @@ func TestMarshalValidates(t *testing.T) {
 	})
 	t.Run("unknown status rejected", func(t *testing.T) {
 		r := validResult()
-		r.Metrics[0].Status = "rejected"
+		r.Metrics[0].Status = "approved"
 		if _, err := Marshal(SchemaResult, r); err == nil {
 			t.Fatal("got nil error for status rejected, want a validation error")
 		}
