@@ -78,7 +78,7 @@ func TestMarshalValidates(t *testing.T) {
 		r := validResult()
 		r.Metrics[0].Status = "approved"
 		if _, err := Marshal(SchemaResult, r); err == nil {
-			t.Fatal("got nil error for status rejected, want a validation error")
+			t.Fatal("got nil error for status approved, want a validation error")
 		}
 	})
 }
