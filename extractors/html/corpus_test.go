@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -75,6 +76,16 @@ func parseCorpusFile(t *testing.T, dir, file string) *schemas.Document {
 	parsedCorpus[file] = doc
 	corpusBytes[file] = data
 	return doc
+}
+
+// quotePattern matches the quote with each whitespace run matching any
+// run of whitespace, including the no-break space.
+func quotePattern(quote string) *regexp.Regexp {
+	words := strings.Fields(strings.ReplaceAll(quote, "\u00a0", " "))
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(strings.Join(words, `[\s\x{00a0}]+`))
 }
 
 func collapse(s string) string {
@@ -152,7 +163,21 @@ func TestCorpusQuotesInText(t *testing.T) {
 		t.Run(filepath.Base(row.File)+"/"+row.Kind, func(t *testing.T) {
 			doc := parseCorpusFile(t, dir, row.File)
 			if !strings.Contains(collapse(doc.Text), collapse(row.Quote)) {
-				t.Errorf("quote not in text: %q", row.Quote)
+				t.Fatalf("quote not in text: %q", row.Quote)
+			}
+			// The quote's first byte in Text maps to the source byte that
+			// printed it, or to the '&' of a character reference.
+			loc := quotePattern(row.Quote).FindStringIndex(doc.Text)
+			if loc == nil {
+				t.Fatalf("quote %q not found with whitespace runs matched", row.Quote)
+			}
+			src := doc.SourceOffset(loc[0])
+			data := corpusBytes[row.File]
+			if src < 0 || src >= int64(len(data)) {
+				t.Fatalf("quote at text offset %d maps to source offset %d", loc[0], src)
+			}
+			if c := data[src]; c != doc.Text[loc[0]] && c != '&' && c < 0x80 {
+				t.Errorf("quote at text offset %d maps to source byte %q, want %q", loc[0], c, doc.Text[loc[0]])
 			}
 		})
 	}

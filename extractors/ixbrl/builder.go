@@ -483,6 +483,7 @@ func (b *Builder) Facts(text string) ([]schemas.Fact, []string) {
 		}
 		out = append(out, fact)
 	}
+	out = dedupe(out, b.warn)
 	warnings := b.warnings
 	if n := b.warningsTotal - len(b.warnings); n > 0 {
 		warnings = append(warnings, fmt.Sprintf("ixbrl: %d more warnings not shown", n))

@@ -38,6 +38,15 @@
 // fixed-zero, zerodash, num-unit-decimal and ixt-sec numwordsen. Other
 // formats fail with ErrUnsupportedFormat.
 //
+// # Duplicates
+//
+// Facts with the same concept, period, dimensions and unit are one fact.
+// Facts keeps the most precise of them (the highest decimals, INF above
+// any number, the first one on a tie, a value over xsi:nil) and drops the
+// others. A duplicate whose value lies outside the rounding interval of
+// another adds an "inconsistent duplicate facts" warning naming both. Text
+// facts merge only when their printed text is the same.
+//
 // # Not read
 //
 // ix:fraction, ix:tuple, ix:footnote and ix:relationship are skipped, and
@@ -45,6 +54,7 @@
 //
 // # Imports
 //
-// ixbrl imports schemas and golang.org/x/net/html (for its Attribute type)
+// ixbrl imports schemas, extractors/numfmt (which reads and scales the
+// printed numbers) and golang.org/x/net/html (for its Attribute type)
 // only.
 package ixbrl

@@ -1,8 +1,11 @@
 package ixbrl
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/finx-dev/finx/extractors/numfmt"
 )
 
 // Transform converts the printed text of an ix:nonFraction into an
@@ -46,32 +49,17 @@ func plainDecimal(text string) (string, error) {
 }
 
 // groupedDecimal removes the group separators listed in groups and reads
-// point as the decimal separator. It returns the canonical digits with '.'
-// as the decimal point.
-func groupedDecimal(text string, point byte, groups string) (string, error) {
-	if text == "" {
+// point as the decimal separator, through numfmt.ParseGrouped. It returns
+// the canonical decimal with '.' as the decimal point.
+func groupedDecimal(text string, point rune, groups string) (string, error) {
+	dec, err := numfmt.ParseGrouped(text, point, groups)
+	if errors.Is(err, numfmt.ErrEmpty) {
 		return "", fmt.Errorf("%w: empty text", ErrInvalidNumber)
 	}
-	var b strings.Builder
-	b.Grow(len(text))
-	seenPoint, digits := false, 0
-	for _, r := range text {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-			digits++
-		case r == rune(point) && !seenPoint:
-			seenPoint = true
-			b.WriteByte('.')
-		case strings.ContainsRune(groups, r) && !seenPoint:
-		default:
-			return "", fmt.Errorf("%w: %q", ErrInvalidNumber, text)
-		}
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidNumber, err)
 	}
-	if digits == 0 {
-		return "", fmt.Errorf("%w: %q has no digits", ErrInvalidNumber, text)
-	}
-	return b.String(), nil
+	return dec, nil
 }
 
 // unitDecimal reads "5 dollars and 25 cents" style text: the first digit
@@ -178,10 +166,10 @@ func wordsNumber(text string) (string, error) {
 
 // Scale returns the decimal dec multiplied by 10^scale, with a leading '-'
 // when negative is set and the value is not zero. dec is an unsigned
-// xs:decimal ("1234", "0.5", "12."). The result is exact: the decimal point
-// is moved in the string, no floating point is involved. Leading zeros and
-// trailing fraction zeros are removed, so "391,035" at scale 6 becomes
-// "391035000000" and "6.08" at scale 0 stays "6.08".
+// xs:decimal ("1234", "0.5", "12."). The result is exact: numfmt.Shift
+// moves the decimal point in the string, no floating point is involved.
+// Leading zeros and trailing fraction zeros are removed, so "391,035" at
+// scale 6 becomes "391035000000" and "6.08" at scale 0 stays "6.08".
 func Scale(dec string, scale int, negative bool) (string, error) {
 	if dec == "" {
 		return "", fmt.Errorf("%w: empty decimal", ErrInvalidNumber)
@@ -189,39 +177,15 @@ func Scale(dec string, scale int, negative bool) (string, error) {
 	if scale > maxScale || scale < -maxScale {
 		return "", fmt.Errorf("%w: scale %d outside ±%d", ErrInvalidNumber, scale, maxScale)
 	}
-	intPart, fracPart, _ := strings.Cut(dec, ".")
-	for _, part := range []string{intPart, fracPart} {
-		for i := 0; i < len(part); i++ {
-			if part[i] < '0' || part[i] > '9' {
-				return "", fmt.Errorf("%w: %q", ErrInvalidNumber, dec)
-			}
-		}
+	if dec[0] == '-' || dec[0] == '+' {
+		return "", fmt.Errorf("%w: %q has a sign; the sign attribute carries it", ErrInvalidNumber, dec)
 	}
-	if intPart == "" && fracPart == "" {
-		return "", fmt.Errorf("%w: %q has no digits", ErrInvalidNumber, dec)
+	if negative {
+		dec = "-" + dec
 	}
-
-	digits := intPart + fracPart
-	// point is the position of the decimal point within digits.
-	point := len(intPart) + scale
-	switch {
-	case point <= 0:
-		digits = strings.Repeat("0", -point+1) + digits
-		point = 1
-	case point > len(digits):
-		digits += strings.Repeat("0", point-len(digits))
-	}
-	whole := strings.TrimLeft(digits[:point], "0")
-	frac := strings.TrimRight(digits[point:], "0")
-	if whole == "" {
-		whole = "0"
-	}
-	out := whole
-	if frac != "" {
-		out += "." + frac
-	}
-	if negative && out != "0" {
-		out = "-" + out
+	out, err := numfmt.Shift(dec, scale)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidNumber, err)
 	}
 	return out, nil
 }
@@ -229,4 +193,4 @@ func Scale(dec string, scale int, negative bool) (string, error) {
 // maxScale bounds the scale attribute. The four corpus inline XBRL filings
 // use -2, 0, 3, 6 and 9. The bound keeps a hostile scale="1000000000" from
 // allocating a billion zeros.
-const maxScale = 64
+const maxScale = numfmt.MaxExponent

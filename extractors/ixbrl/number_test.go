@@ -20,7 +20,7 @@ func TestTransform(t *testing.T) {
 		{"dot decimal groups", "ixt:num-dot-decimal", "391,035", "391035", nil},
 		{"dot decimal fraction", "ixt:num-dot-decimal", "1,284.6", "1284.6", nil},
 		{"dot decimal nbsp group", "ixt:num-dot-decimal", "1\u00a0234", "1234", nil},
-		{"dot decimal TR1 name", "ixt:numdotdecimal", "12,000.50", "12000.50", nil},
+		{"dot decimal TR1 name", "ixt:numdotdecimal", "12,000.50", "12000.5", nil},
 		{"dot decimal rejects parenthesis", "ixt:num-dot-decimal", "(42)", "", ErrInvalidNumber},
 		{"dot decimal rejects two points", "ixt:num-dot-decimal", "1.2.3", "", ErrInvalidNumber},
 		{"dot decimal rejects group after point", "ixt:num-dot-decimal", "1.234,5", "", ErrInvalidNumber},

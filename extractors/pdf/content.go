@@ -24,6 +24,51 @@ type glyph struct {
 	// rot marks a glyph whose baseline is not along the page's main
 	// direction; layoutPage sets it.
 	rot bool
+	// hidden is the reason a reader would not see the glyph, or visible.
+	hidden visibility
+}
+
+// visibility is the reason a glyph does not show on the rendered page, or
+// visible when it shows.
+type visibility uint8
+
+const (
+	visible visibility = iota
+	// hiddenMode: text render mode 3 (neither fill nor stroke) or 7 (clip
+	// only). OCR tools draw their text layer this way over a page image.
+	hiddenMode
+	// hiddenWhite: white text with no filled shape or image under it,
+	// which is invisible on a white page.
+	hiddenWhite
+	// hiddenTiny: an effective font size below minVisibleSize.
+	hiddenTiny
+	// hiddenOffPage: the glyph starts outside the page's crop box.
+	hiddenOffPage
+)
+
+// minVisibleSize is the effective font size, in points, below which text
+// cannot be read on a printed or rendered page. Footnote markers are set at
+// 4 points or more.
+const minVisibleSize = 1.0
+
+// rect is an axis-aligned box in page space.
+type rect struct{ x0, y0, x1, y1 float64 }
+
+func (r rect) contains(x, y float64) bool {
+	return x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1
+}
+
+// bounds returns the box around the unit square [0,1]² or a rectangle
+// (x, y, w, h) mapped by m.
+func bounds(x, y, w, h float64, m matrix) rect {
+	r := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, p := range [][2]float64{{x, y}, {x + w, y}, {x, y + h}, {x + w, y + h}} {
+		px := p[0]*m[0] + p[1]*m[2] + m[4]
+		py := p[0]*m[1] + p[1]*m[3] + m[5]
+		r.x0, r.x1 = min(r.x0, px), max(r.x1, px)
+		r.y0, r.y1 = min(r.y0, py), max(r.y1, py)
+	}
+	return r
 }
 
 // matrix is a PDF transformation matrix [a b c d e f]. A point maps as
@@ -53,6 +98,34 @@ type graphicsState struct {
 	trise  float64
 	tr     int
 	font   *font
+	// fillWhite and strokeWhite are set while the fill or stroke color is
+	// white in a device color space.
+	fillWhite, strokeWhite bool
+	// fillSpace and strokeSpace are the color spaces set by cs and CS.
+	fillSpace, strokeSpace string
+}
+
+// maxBackgrounds bounds the filled rectangles and images kept per page for
+// the white-text check; a page past it keeps its white text.
+const maxBackgrounds = 10_000
+
+// isWhite reports whether color operands are white in the device color
+// space they were given for: gray 1, RGB 1 1 1, or CMYK 0 0 0 0.
+func isWhite(args []pdf.Value) bool {
+	switch len(args) {
+	case 1:
+		return args[0].Float64() >= 0.999
+	case 3:
+		return args[0].Float64() >= 0.999 && args[1].Float64() >= 0.999 && args[2].Float64() >= 0.999
+	case 4:
+		return args[0].Float64() <= 0.001 && args[1].Float64() <= 0.001 && args[2].Float64() <= 0.001 && args[3].Float64() <= 0.001
+	}
+	return false
+}
+
+// deviceSpace reports the color spaces whose sc operands isWhite reads.
+func deviceSpace(name string) bool {
+	return name == "DeviceGray" || name == "DeviceRGB" || name == "DeviceCMYK" || name == "G" || name == "RGB" || name == "CMYK"
 }
 
 const (
@@ -89,6 +162,27 @@ type interpreter struct {
 	// unmapped holds the names of fonts whose codes could not be mapped to
 	// text because they have no ToUnicode CMap.
 	unmapped map[string]bool
+	// path holds the rectangles of the path being built; backgrounds the
+	// non-white filled rectangles and the images drawn so far, in page space.
+	path        []rect
+	backgrounds []rect
+}
+
+// onBackground reports whether (x, y) lies on a filled shape or image drawn
+// earlier on the page.
+func (in *interpreter) onBackground(x, y float64) bool {
+	for _, r := range in.backgrounds {
+		if r.contains(x, y) {
+			return true
+		}
+	}
+	return false
+}
+
+func (in *interpreter) addBackground(r rect) {
+	if len(in.backgrounds) < maxBackgrounds {
+		in.backgrounds = append(in.backgrounds, r)
+	}
 }
 
 // scope is a resource dictionary with its parsed fonts.
@@ -155,6 +249,7 @@ func (in *interpreter) run(strm pdf.Value, sc *scope, ctm matrix, depth int) {
 				if hscale > 0 {
 					gl.dx, gl.dy = m[0]/hscale, m[1]/hscale
 				}
+				gl.hidden = in.visibilityOf(&g, gl)
 				in.glyphs = append(in.glyphs, gl)
 				if len(in.glyphs) > maxGlyphsPerPage {
 					panic(errTooManyGlyph)
@@ -262,6 +357,40 @@ func (in *interpreter) run(strm pdf.Value, sc *scope, ctm matrix, depth int) {
 			if len(args) == 1 {
 				in.form(sc, args[0].Name(), g.ctm, depth)
 			}
+		case "g", "rg", "k":
+			g.fillWhite = isWhite(args)
+			g.fillSpace = ""
+		case "G", "RG", "K":
+			g.strokeWhite = isWhite(args)
+			g.strokeSpace = ""
+		case "cs":
+			// Setting a color space sets its initial color, which is black
+			// in every device space.
+			g.fillSpace = nameArg(args)
+			g.fillWhite = false
+		case "CS":
+			g.strokeSpace = nameArg(args)
+			g.strokeWhite = false
+		case "sc", "scn":
+			g.fillWhite = deviceSpace(g.fillSpace) && isWhite(args)
+		case "SC", "SCN":
+			g.strokeWhite = deviceSpace(g.strokeSpace) && isWhite(args)
+		case "re":
+			if len(args) == 4 && len(in.path) < maxBackgrounds {
+				in.path = append(in.path, bounds(num(0), num(1), num(2), num(3), g.ctm))
+			}
+		case "f", "F", "f*", "B", "B*", "b", "b*":
+			if !g.fillWhite {
+				for _, r := range in.path {
+					in.addBackground(r)
+				}
+			}
+			in.path = in.path[:0]
+		case "n", "S", "s":
+			in.path = in.path[:0]
+		case "BI":
+			// An inline image covers the unit square of the CTM.
+			in.addBackground(bounds(0, 0, 1, 1, g.ctm))
 		}
 	})
 }
@@ -273,6 +402,12 @@ func (in *interpreter) form(sc *scope, name string, ctm matrix, depth int) {
 		return
 	}
 	x := sc.resources.Key("XObject").Key(name)
+	if x.Kind() == pdf.Stream && x.Key("Subtype").Name() == "Image" {
+		// An image covers the unit square of the CTM; white text on it
+		// is visible.
+		in.addBackground(bounds(0, 0, 1, 1, ctm))
+		return
+	}
 	if x.Kind() != pdf.Stream || x.Key("Subtype").Name() != "Form" {
 		return
 	}
@@ -301,6 +436,30 @@ func contentSize(v pdf.Value, limit int64) int64 {
 		total += contentSize(v.Index(i), limit-total)
 	}
 	return total
+}
+
+// visibilityOf classifies a glyph drawn in graphics state g.
+func (in *interpreter) visibilityOf(g *graphicsState, gl glyph) visibility {
+	switch {
+	case g.tr == 3 || g.tr == 7:
+		return hiddenMode
+	case gl.size < minVisibleSize:
+		return hiddenTiny
+	}
+	fills := g.tr == 0 || g.tr == 2 || g.tr == 4 || g.tr == 6
+	strokes := g.tr == 1 || g.tr == 2 || g.tr == 5 || g.tr == 6
+	white := (!fills || g.fillWhite) && (!strokes || g.strokeWhite)
+	if white && !in.onBackground(gl.x, gl.y) {
+		return hiddenWhite
+	}
+	return visible
+}
+
+func nameArg(args []pdf.Value) string {
+	if len(args) != 1 {
+		return ""
+	}
+	return args[0].Name()
 }
 
 func popArgs(stk *pdf.Stack) []pdf.Value {

@@ -19,6 +19,32 @@
 // from the text after it the same way. A wide gap between rows also gives a
 // blank line.
 //
+// # Hidden text
+//
+// Glyphs that a reader of the rendered page would not see are dropped,
+// with one warning per page and kind that gives the count. Four kinds are
+// dropped:
+//
+//   - text in render mode 3 or 7;
+//   - white text (fill gray 1, RGB 1 1 1 or CMYK 0 0 0 0) with no non-white
+//     filled rectangle or image drawn under its origin before it;
+//   - text with an effective font size under 1 point;
+//   - text whose origin lies outside the crop box (or media box) by more
+//     than the font size.
+//
+// A page whose only text is in render mode 3 keeps it, with a warning,
+// because OCR tools draw the text layer of a scanned page that way.
+//
+// NOTE: only rectangles ("re") and images count as a background, so white
+// text on another filled path, such as a rounded box, is dropped too.
+//
+// # Scanned pages
+//
+// A page that draws no text adds "page N has no text layer", and the
+// document gets one more warning with the count of such pages.
+// Document.PagesWithText and Page.HasText count and mark the pages that
+// have text.
+//
 // A page whose text mostly runs sideways (a landscape table) is turned by
 // quarter turns before the layout. Text in other directions follows the rows
 // in drawing order.
@@ -35,7 +61,20 @@
 //
 // Encrypted files open only when the empty user password decrypts them (RC4
 // or AES-128, as the library supports). Vertical writing (Identity-V) is
-// read as horizontal, and columns of a two-column page share rows.
+// read as horizontal.
+//
+// # Two columns
+//
+// A page is read as two columns when three tests pass. First, a gutter at
+// least one em wide, between 30% and 70% of the text width, is crossed by
+// at most a fifth of the rows. Second, at least 8 rows contain prose (15
+// or more characters, 60% of them letters) on both sides, and these are at
+// least half of the rows with text on both sides. Third, the prose fills
+// the columns: 70% of the left lines end within 4 ems of the gutter, and
+// 70% of the right lines start within one em of the right column's edge. Rows that cross the gutter (titles, footers) split the
+// page into bands, and each band gives its left column, a blank line, and
+// its right column. A table whose cells hold prose in two columns is read
+// the same way, so the cells of one table row end up apart.
 //
 // # Imports
 //

@@ -52,6 +52,10 @@ func layoutPage(glyphs []glyph) string {
 	orient(glyphs)
 	rows := groupRows(glyphs)
 	body := bodySize(rows)
+	var columnStart []bool
+	if gutter, ok := findGutter(rows, body); ok {
+		rows, columnStart = columnOrder(rows, gutter)
+	}
 	heading := func(r row) bool {
 		return rowIsBold(r.glyphs) || minSize(r.glyphs) >= headingSize*body
 	}
@@ -61,7 +65,8 @@ func layoutPage(glyphs []glyph) string {
 		if line == "" {
 			continue
 		}
-		if i > 0 && rows[i-1].y-r.y > paragraphGap*max(r.size, rows[i-1].size) && !strings.HasSuffix(b.String(), "\n\n") {
+		newColumn := columnStart != nil && columnStart[i]
+		if i > 0 && (newColumn || rows[i-1].y-r.y > paragraphGap*max(r.size, rows[i-1].size)) && !strings.HasSuffix(b.String(), "\n\n") {
 			b.WriteByte('\n')
 		}
 		b.WriteString(line)

@@ -132,6 +132,9 @@ func (p *parser) parse(src []byte) (*schemas.Document, error) {
 
 	doc := &schemas.Document{}
 	var text strings.Builder
+	// noTextLayer counts pages that drew no text and gave no other warning:
+	// scanned images, or blank pages.
+	noTextLayer := 0
 	for i, pv := range pages {
 		number := i + 1
 		p.page.Store(int64(number))
@@ -150,6 +153,7 @@ func (p *parser) parse(src []byte) (*schemas.Document, error) {
 			doc.PagesWithText++
 		} else if len(warns) == 0 {
 			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d has no text layer", number))
+			noTextLayer++
 		}
 		doc.Pages = append(doc.Pages, schemas.Page{Number: number, Start: start, End: text.Len(), HasText: hasText})
 	}
@@ -159,6 +163,11 @@ func (p *parser) parse(src []byte) (*schemas.Document, error) {
 	}
 	if len(pages) == 0 {
 		doc.Warnings = append(doc.Warnings, "the page tree has no pages")
+	}
+	if noTextLayer > 0 {
+		// One line for the whole file, so that a scanned filing shows
+		// without counting the per-page warnings.
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("%d of %d pages have no text layer; scanned pages need OCR", noTextLayer, len(pages)))
 	}
 	doc.Text = text.String()
 	return doc, nil
@@ -186,8 +195,12 @@ func (p *parser) readPage(pv pdf.Value, number int) (text string, warnings []str
 		if v == errStopped {
 			panic(v)
 		}
+		box, hasBox := pageBox(pv)
+		var hidden []string
+		in.glyphs, hidden = dropHidden(in.glyphs, box, hasBox, number)
 		text = layoutPage(in.glyphs)
 		warnings = append(warnings, fmt.Sprintf("page %d: content could not be read: %v", number, v))
+		warnings = append(warnings, hidden...)
 	}()
 	contents := pv.Key("Contents")
 	if contents.Kind() != pdf.Stream && contents.Kind() != pdf.Array {
@@ -195,7 +208,71 @@ func (p *parser) readPage(pv pdf.Value, number int) (text string, warnings []str
 	}
 	sc := &scope{resources: inherited(pv, "Resources"), fonts: make(map[string]*font)}
 	in.run(contents, sc, identity, 0)
-	return layoutPage(in.glyphs), nil
+	box, hasBox := pageBox(pv)
+	in.glyphs, warnings = dropHidden(in.glyphs, box, hasBox, number)
+	return layoutPage(in.glyphs), warnings
+}
+
+// pageBox returns the page's crop box, or its media box when it has no
+// valid crop box, and false when it has neither.
+func pageBox(pv pdf.Value) (rect, bool) {
+	for _, key := range []string{"CropBox", "MediaBox"} {
+		a := inherited(pv, key)
+		if a.Kind() != pdf.Array || a.Len() != 4 {
+			continue
+		}
+		x0, y0, x1, y1 := a.Index(0).Float64(), a.Index(1).Float64(), a.Index(2).Float64(), a.Index(3).Float64()
+		r := rect{min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)}
+		if r.x1-r.x0 > 1 && r.y1-r.y0 > 1 && finite(r.x0, r.y0, r.x1, r.y1) {
+			return r, true
+		}
+	}
+	return rect{}, false
+}
+
+// dropHidden removes the glyphs that a reader of the rendered page would
+// not see (see visibility) and returns a warning per kind with its count.
+// Text drawn in render mode 3 is kept when the page has no visible text,
+// because that is the text layer that OCR tools put over a scanned page.
+func dropHidden(glyphs []glyph, box rect, hasBox bool, number int) ([]glyph, []string) {
+	var counts [hiddenOffPage + 1]int
+	for i := range glyphs {
+		g := &glyphs[i]
+		if g.hidden == visible && hasBox && finite(g.x, g.y) {
+			margin := max(g.size, 1)
+			if g.x < box.x0-margin || g.x > box.x1+margin || g.y < box.y0-margin || g.y > box.y1+margin {
+				g.hidden = hiddenOffPage
+			}
+		}
+		if !isBlank(g.s) {
+			counts[g.hidden]++
+		}
+	}
+	keepMode := counts[visible] == 0 && counts[hiddenMode] > 0
+	var warnings []string
+	if keepMode {
+		warnings = append(warnings, fmt.Sprintf("page %d: all %d characters of text are invisible (render mode 3), as in the text layer of a scanned page; the text was kept", number, counts[hiddenMode]))
+	}
+	shown := glyphs[:0]
+	for _, g := range glyphs {
+		if g.hidden == visible || g.hidden == hiddenMode && keepMode {
+			shown = append(shown, g)
+		}
+	}
+	for _, k := range []struct {
+		v           visibility
+		description string
+	}{
+		{hiddenMode, "invisible characters (text render mode 3 or 7)"},
+		{hiddenWhite, "white characters with nothing drawn under them"},
+		{hiddenTiny, "characters smaller than 1 point"},
+		{hiddenOffPage, "characters outside the page's crop box"},
+	} {
+		if counts[k.v] > 0 && !(k.v == hiddenMode && keepMode) {
+			warnings = append(warnings, fmt.Sprintf("page %d: dropped %d %s", number, counts[k.v], k.description))
+		}
+	}
+	return shown, warnings
 }
 
 // collectPages walks the page tree in order and returns up to maxPages page

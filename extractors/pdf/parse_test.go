@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -252,8 +253,9 @@ func TestParsePages(t *testing.T) {
 	if doc.PagesWithText != 2 {
 		t.Errorf("got %d pages with text, want 2", doc.PagesWithText)
 	}
-	if len(doc.Warnings) != 1 || doc.Warnings[0] != "page 2 has no text layer" {
-		t.Errorf("got warnings %q, want [page 2 has no text layer]", doc.Warnings)
+	wantWarnings := []string{"page 2 has no text layer", "1 of 3 pages have no text layer; scanned pages need OCR"}
+	if !slices.Equal(doc.Warnings, wantWarnings) {
+		t.Errorf("got warnings %q, want %q", doc.Warnings, wantWarnings)
 	}
 }
 

@@ -17,6 +17,11 @@ const (
 	IDFinancialStatements = "financial_statements"
 )
 
+// DocumentPrefix starts the IDs of the sections that the EDGAR .txt parser
+// records for each document of a submission ("document_ex_99_1"). Find
+// keeps such sections of the document it reads.
+const DocumentPrefix = "document_"
+
 // MinBody is the body length in bytes that makes an item heading the real one
 // when the heading occurs more than once.
 const MinBody = 400
@@ -32,8 +37,10 @@ const tocLookahead = 3
 var (
 	// itemRe matches an item heading: group 1 is the part, 2 the item
 	// number, 3 the two-digit 8-K sub-item ("Item 2.02", or "Item 2. 02"
-	// in text that spaces the number out), 4 the letter and 5 the title.
-	itemRe = regexp.MustCompile(`(?i)^(?:part\s*(iv|i{1,3})\s*[,.:;—–-]*\s*)?item\s*(\d{1,2})(?:\s*\.\s*(0[1-9]|10)\b)?\s*([a-d])?\b\s*[.:—–-]*\s*(.*)$`)
+	// in text that spaces the number out), 4 the letter, 5 and 6 the
+	// number and letter of a second item under a combined heading ("Items
+	// 1 and 2.", "Items 7 & 7A") and 7 the title.
+	itemRe = regexp.MustCompile(`(?i)^(?:part\s*(iv|i{1,3})\s*[,.:;—–-]*\s*)?items?\s*(\d{1,2})(?:\s*\.\s*(0[1-9]|10)\b)?\s*([a-d])?\b(?:\s*(?:and|&|,)\s*(\d{1,2})\s*([a-d])?\b)?\s*[.:—–-]*\s*(.*)$`)
 	partRe = regexp.MustCompile(`(?i)^part\s*(iv|i{1,3})\b\s*[.:—–-]*\s*(.*)$`)
 	// pageNumberRe matches a line that is only a page number, such as "17"
 	// or "Page 5".
@@ -81,8 +88,9 @@ type heading struct {
 
 // Find returns the sections of doc in text order. Items of a 10-K or 10-Q come
 // first in the order they start; the outlook and financial statements
-// sections of an earnings release follow. Find never returns overlapping items,
-// but an outlook section may lie inside an item.
+// sections of an earnings release follow. Items overlap only under a
+// combined heading ("Items 1 and 2"), which gives both the same span, and an
+// outlook section may lie inside an item.
 func Find(doc *schemas.Document) []schemas.Section {
 	secs, _ := FindContext(context.Background(), doc)
 	return secs
@@ -119,6 +127,11 @@ func FindContext(ctx context.Context, doc *schemas.Document) ([]schemas.Section,
 	}
 	if ok {
 		out = append(out, ol)
+	}
+	for _, sec := range doc.Sections {
+		if strings.HasPrefix(sec.ID, DocumentPrefix) {
+			out = append(out, sec)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	for i := range out {
@@ -168,35 +181,42 @@ func findItems(ctx context.Context, text string, lines []line, quarterly bool) (
 			continue
 		}
 		m := itemRe.FindStringSubmatch(ln.Text)
-		if m == nil || !validTitle(m[5]) {
+		if m == nil || !validTitle(m[7]) {
 			continue
 		}
 		if m[1] != "" {
 			part = strings.ToLower(m[1])
 		}
-		id := "item_" + m[2] + strings.ToLower(m[4])
+		ids := []string{"item_" + m[2] + strings.ToLower(m[4])}
 		if m[3] != "" {
 			// An 8-K item such as 2.02 (results of operations).
-			id = "item_" + m[2] + "_" + m[3]
+			ids[0] = "item_" + m[2] + "_" + m[3]
 		}
-		if quarterly {
-			p := "1"
-			if part == "ii" {
-				p = "2"
-			}
-			id = "part" + p + "_" + id
+		if m[5] != "" {
+			// A combined heading gives both items the same span.
+			ids = append(ids, "item_"+m[5]+strings.ToLower(m[6]))
 		}
-		title := strings.TrimSpace(m[5])
+		title := strings.TrimSpace(m[7])
 		if title == "" {
 			title = nextTitle(lines, i)
 		}
-		cands = append(cands, heading{
-			id:    id,
-			title: strings.TrimSpace(ln.Text[:len(ln.Text)-len(m[5])]) + " " + title,
-			line:  i,
-			start: ln.Start,
-			toc:   isTOC(lines, i, m[5]),
-		})
+		toc := isTOC(lines, i, m[7])
+		for _, id := range ids {
+			if quarterly {
+				p := "1"
+				if part == "ii" {
+					p = "2"
+				}
+				id = "part" + p + "_" + id
+			}
+			cands = append(cands, heading{
+				id:    id,
+				title: strings.TrimSpace(ln.Text[:len(ln.Text)-len(m[7])]) + " " + title,
+				line:  i,
+				start: ln.Start,
+				toc:   toc,
+			})
+		}
 	}
 
 	var real []heading
@@ -206,11 +226,7 @@ func findItems(ctx context.Context, text string, lines []line, quarterly bool) (
 		}
 	}
 	for i := range real {
-		end := len(text)
-		if i+1 < len(real) {
-			end = real[i+1].start
-		}
-		real[i].body = end - lines[real[i].line].End
+		real[i].body = nextStart(real, i, len(text)) - lines[real[i].line].End
 	}
 
 	// The last occurrence with a substantial body wins; without one, the last
@@ -246,14 +262,16 @@ func findItems(ctx context.Context, text string, lines []line, quarterly bool) (
 	for _, c := range chosen {
 		picked = append(picked, c)
 	}
-	sort.Slice(picked, func(i, j int) bool { return picked[i].start < picked[j].start })
+	sort.SliceStable(picked, func(i, j int) bool {
+		if picked[i].start != picked[j].start {
+			return picked[i].start < picked[j].start
+		}
+		return picked[i].id < picked[j].id
+	})
 
 	out := make([]schemas.Section, 0, len(picked))
 	for i, c := range picked {
-		end := len(text)
-		if i+1 < len(picked) {
-			end = picked[i+1].start
-		}
+		end := nextStart(picked, i, len(text))
 		out = append(out, schemas.Section{
 			ID:    c.id,
 			Title: collapse(c.title),
@@ -262,6 +280,18 @@ func findItems(ctx context.Context, text string, lines []line, quarterly bool) (
 		})
 	}
 	return out, nil
+}
+
+// nextStart returns the start of the first heading after hs[i] that
+// starts later than it, skipping the other items of a combined heading,
+// or end when there is none. hs is sorted by start.
+func nextStart(hs []heading, i, end int) int {
+	for j := i + 1; j < len(hs); j++ {
+		if hs[j].start > hs[i].start {
+			return hs[j].start
+		}
+	}
+	return end
 }
 
 // startsWithFold reports whether s starts with prefix, ignoring ASCII case.

@@ -145,3 +145,111 @@ func TestFindShortItemAfterTOC(t *testing.T) {
 		t.Errorf("item_6 start: got %d, want %d (after the table of contents)", got[1].Start, want)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		form string
+		text string
+		want []string
+	}{
+		{
+			name: "annual report with both items",
+			form: "10-K",
+			text: "Item 1A. Risk Factors\n" + body + "Item 7. Management’s Discussion and Analysis\n" + body,
+		},
+		{
+			name: "annual report without risk factors",
+			form: "10-K",
+			text: "Item 1. Business\n" + body + "Item 7. Management’s Discussion and Analysis\n" + body,
+			want: []string{"sections: the 10-K has no Item 1A (Risk Factors)"},
+		},
+		{
+			name: "risk factors not applicable",
+			form: "10-K",
+			text: "Item 1. Business\n" + body + "Item 1A. Risk Factors\nNot applicable.\n" + "Item 7. Management’s Discussion and Analysis\n" + body,
+		},
+		{
+			name: "empty MD&A",
+			form: "10-K",
+			text: "Item 1A. Risk Factors\n" + body + "Item 7. Management’s Discussion and Analysis\nSee page 40.\n",
+			want: []string{"sections: the 10-K Item 7 (Management's Discussion and Analysis) is empty"},
+		},
+		{
+			name: "quarterly report without Part II Item 1A",
+			form: "10-Q",
+			text: "PART I\nItem 2. Management’s Discussion and Analysis\n" + body + "PART II\nItem 1. Legal Proceedings\n" + body,
+			want: []string{"sections: the 10-Q has no Part II Item 1A (Risk Factors)"},
+		},
+		{
+			name: "earnings release is not checked",
+			form: "8-K",
+			text: "Outlook\n" + body,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := &schemas.Document{Filing: schemas.Filing{Form: tt.form}, Text: tt.text}
+			got := Check(doc, Find(doc))
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tt.want[i]) {
+					t.Errorf("warning %d: got %q, want prefix %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestFindCombinedItems(t *testing.T) {
+	text := "Items 1 and 2. Business and Properties\n" + body +
+		"Item 1A. Risk Factors\n" + body +
+		"Items 7 & 7A. Management’s Discussion and Analysis and Market Risk\n" + body
+	doc := &schemas.Document{Filing: schemas.Filing{Form: "10-K"}, Text: text}
+	got := Find(doc)
+	byID := map[string]schemas.Section{}
+	for _, s := range got {
+		byID[s.ID] = s
+	}
+	for _, pair := range [][2]string{{"item_1", "item_2"}, {"item_7", "item_7a"}} {
+		a, okA := byID[pair[0]]
+		b, okB := byID[pair[1]]
+		if !okA || !okB {
+			t.Fatalf("got sections %+v, want %s and %s", got, pair[0], pair[1])
+		}
+		if a.Start != b.Start || a.End != b.End {
+			t.Errorf("%s %d-%d and %s %d-%d: want the same span", pair[0], a.Start, a.End, pair[1], b.Start, b.End)
+		}
+		if a.End <= a.Start {
+			t.Errorf("%s is empty: %d-%d", pair[0], a.Start, a.End)
+		}
+	}
+	if want := strings.Index(text, "Item 1A."); byID["item_1"].End != want {
+		t.Errorf("item_1 end: got %d, want %d", byID["item_1"].End, want)
+	}
+}
+
+func TestFindKeepsDocumentSections(t *testing.T) {
+	text := "FORM 8-K\nItem 2.02 Results of Operations\n" + body + "Press release\n" + body
+	press := strings.Index(text, "Press release")
+	doc := &schemas.Document{Filing: schemas.Filing{Form: "8-K"}, Text: text, Sections: []schemas.Section{
+		{ID: "document_8_k", Title: "8-K", Start: 0, End: press},
+		{ID: "document_ex_99_1", Title: "EX-99.1", Start: press, End: len(text)},
+		{ID: "item_7", Title: "stale", Start: 0, End: 1},
+	}}
+	got := Find(doc)
+	ids := map[string]bool{}
+	for _, s := range got {
+		ids[s.ID] = true
+	}
+	for _, id := range []string{"document_8_k", "document_ex_99_1", "item_2_02"} {
+		if !ids[id] {
+			t.Errorf("got %+v, want a section %s", got, id)
+		}
+	}
+	if ids["item_7"] {
+		t.Errorf("got %+v, want the stale item_7 dropped", got)
+	}
+}

@@ -15,7 +15,10 @@
 // are removed, block-level tags end a line and entities are decoded. Each
 // decoded entity gets a segment of its own that maps to its ampersand.
 // Uuencoded documents (graphics, PDF and ZIP attachments) and XBRL exhibits
-// (EX-101.*) are left out.
+// (EX-101.*) are left out. Each document kept gets a Document.Sections entry
+// that spans its text, with the ID "document_" and its type in lowercase
+// ("document_8_k", "document_ex_99_1") and the title "<TYPE> <FILENAME>
+// <DESCRIPTION>", so that its type survives the concatenation.
 //
 // # Plain text
 //

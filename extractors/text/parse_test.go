@@ -299,3 +299,58 @@ func TestParseHTMLDocument(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSubmissionDocuments(t *testing.T) {
+	src := readTestdata(t, "submission.txt")
+	doc, err := Parse(context.Background(), "submission.txt", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ id, title, starts string }{
+		{"document_8_k", "8-K ew8k.txt FORM 8-K", ""},
+		{"document_ex_99_1", "EX-99.1 ew991.htm PRESS RELEASE", ""},
+	}
+	if len(doc.Sections) != len(want) {
+		t.Fatalf("got sections %+v, want %d", doc.Sections, len(want))
+	}
+	end := 0
+	for i, w := range want {
+		s := doc.Sections[i]
+		if s.ID != w.id || s.Title != w.title {
+			t.Errorf("section %d: got %s %q, want %s %q", i, s.ID, s.Title, w.id, w.title)
+		}
+		if s.Start < end || s.End < s.Start || s.End > len(doc.Text) {
+			t.Errorf("section %s: span %d-%d after %d in %d bytes", s.ID, s.Start, s.End, end, len(doc.Text))
+		}
+		if strings.TrimSpace(doc.Text[s.Start:s.End]) == "" {
+			t.Errorf("section %s is blank", s.ID)
+		}
+		if s.Start > 0 && doc.Text[s.Start-1] != '\n' {
+			t.Errorf("section %s starts inside a line: %q", s.ID, doc.Text[max(0, s.Start-10):min(len(doc.Text), s.Start+10)])
+		}
+		end = s.End
+	}
+	if !strings.Contains(doc.Text[doc.Sections[1].Start:doc.Sections[1].End], "Revenue rose to $12.5 million") {
+		t.Errorf("the press release is not in section %s", doc.Sections[1].ID)
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{"EX-99.1": "ex_99_1", "8-K": "8_k", "10-K/A": "10_k_a", "": "untyped", " EX-101.INS ": "ex_101_ins"} {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseBadFixture(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "bad", "binary.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse(context.Background(), "binary.txt", data)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != ReasonBinaryContent {
+		t.Errorf("got %v, want reason %s", err, ReasonBinaryContent)
+	}
+}

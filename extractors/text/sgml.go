@@ -30,14 +30,55 @@ var (
 
 // submissionDoc is the state of the <DOCUMENT> block being read.
 type submissionDoc struct {
-	typ      string
-	filename string
+	typ         string
+	filename    string
+	description string
+}
+
+// DocumentSectionPrefix starts the ID of the section that Parse records for
+// each document of a submission: "document_8_k", "document_ex_99_1". A
+// second document of the same type gets a suffix: "document_ex_99_1_2".
+const DocumentSectionPrefix = "document_"
+
+// documentSection returns the section of one submission document that
+// spans Text[start:end].
+func documentSection(cur *submissionDoc, start, end int, ids map[string]int) schemas.Section {
+	id := DocumentSectionPrefix + slug(cur.typ)
+	ids[id]++
+	if n := ids[id]; n > 1 {
+		id += fmt.Sprintf("_%d", n)
+	}
+	title := strings.TrimSpace(strings.Join([]string{cur.typ, cur.filename, cur.description}, " "))
+	return schemas.Section{ID: id, Title: strings.Join(strings.Fields(title), " "), Start: start, End: end}
+}
+
+// slug lowercases s and turns every run of other characters than letters
+// and digits into one underscore: "EX-99.1" becomes "ex_99_1".
+func slug(s string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if under && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			under = false
+			b.WriteRune(r)
+			continue
+		}
+		under = true
+	}
+	if b.Len() == 0 {
+		return "untyped"
+	}
+	return b.String()
 }
 
 // parseSubmission reads the SGML header and the <DOCUMENT> blocks.
 func parseSubmission(ctx context.Context, b *builder, doc *schemas.Document) error {
 	data := b.src
 	seen := make(map[string]bool)
+	ids := make(map[string]int)
 	var cur *submissionDoc
 	inHeader := true
 	for pos := 0; pos < len(data); {
@@ -55,7 +96,12 @@ func parseSubmission(ctx context.Context, b *builder, doc *schemas.Document) err
 		case trimmed == "</DOCUMENT>":
 			cur = nil
 		case cur != nil && trimmed == "<TEXT>":
-			pos = b.documentText(cur, next, doc)
+			var start int
+			var included bool
+			pos, start, included = b.documentText(cur, next, doc)
+			if included {
+				doc.Sections = append(doc.Sections, documentSection(cur, start, len(b.text), ids))
+			}
 			continue
 		case cur != nil:
 			if m := wrapperTag.FindStringSubmatch(trimmed); m != nil {
@@ -64,6 +110,8 @@ func parseSubmission(ctx context.Context, b *builder, doc *schemas.Document) err
 					cur.typ = strings.TrimSpace(m[2])
 				case "FILENAME":
 					cur.filename = strings.TrimSpace(m[2])
+				case "DESCRIPTION":
+					cur.description = strings.TrimSpace(m[2])
 				}
 			}
 		case inHeader:
@@ -81,22 +129,25 @@ func parseSubmission(ctx context.Context, b *builder, doc *schemas.Document) err
 	return nil
 }
 
-// documentText copies the content of one <TEXT> block that starts at start
-// and returns the offset after its </TEXT> line (or the end of the file).
-func (b *builder) documentText(cur *submissionDoc, start int, doc *schemas.Document) int {
+// documentText copies the content of one <TEXT> block that starts at start.
+// It returns the offset after its </TEXT> line (or the end of the file),
+// the offset in Text where the document's text starts, and false when the
+// document was left out.
+func (b *builder) documentText(cur *submissionDoc, start int, doc *schemas.Document) (int, int, bool) {
 	end, after := findTextEnd(b.src, start)
 	body := b.src[start:end]
 	if skipDocument(cur.typ, body) {
 		doc.Warnings = append(doc.Warnings, fmt.Sprintf("document %s (%s) was left out: not text", cur.filename, cur.typ))
-		return after
+		return after, len(b.text), false
 	}
 	if len(b.text) > 0 {
 		b.endLine()
 		b.insert("\n")
 	}
+	textStart := len(b.text)
 	if isHTML(cur.filename, body) {
 		b.stripHTML(start, end)
-		return after
+		return after, textStart, true
 	}
 	for pos := start; pos < end; {
 		lineEnd, next := lineAt(b.src, pos)
@@ -109,7 +160,7 @@ func (b *builder) documentText(cur *submissionDoc, start int, doc *schemas.Docum
 		pos = next
 	}
 	b.endLine()
-	return after
+	return after, textStart, true
 }
 
 // findTextEnd returns the offset of the </TEXT> line that closes a block

@@ -35,6 +35,10 @@ type Doc struct {
 	// Forms are form XObjects available to every page under their Name,
 	// drawn with "/Name Do".
 	Forms []Form
+	// Images are the resource names of image XObjects available to every
+	// page: one dark gray pixel each, drawn over the unit square of the
+	// CTM with "/Name Do".
+	Images []string
 }
 
 // Form is a form XObject: a content stream that pages draw with Do.
@@ -101,6 +105,11 @@ func (d Doc) Bytes() []byte {
 		formRefs[i] = next
 		next++
 	}
+	imageRefs := make([]int, len(d.Images))
+	for i := range d.Images {
+		imageRefs[i] = next
+		next++
+	}
 	pageRefs := make([]int, len(d.Pages))
 	for i := range d.Pages {
 		pageRefs[i] = next
@@ -143,18 +152,28 @@ func (d Doc) Bytes() []byte {
 		w.stream(cmap, "", text, false)
 	}
 	fontResources := fmt.Sprintf("/Font << %s >>", strings.Join(fontDict, " "))
-	var formDict []string
+	// Forms get the page resources, so that a form may draw other forms
+	// and itself.
+	var xobjects []string
 	for i, f := range d.Forms {
-		formDict = append(formDict, fmt.Sprintf("/%s %d 0 R", f.Name, formRefs[i]))
-		dict := fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [0 0 %d %d] /Resources << %s >>", pageWidth, pageHeight, fontResources)
+		xobjects = append(xobjects, fmt.Sprintf("/%s %d 0 R", f.Name, formRefs[i]))
+	}
+	for i, name := range d.Images {
+		xobjects = append(xobjects, fmt.Sprintf("/%s %d 0 R", name, imageRefs[i]))
+	}
+	resources := fmt.Sprintf("<< %s >>", fontResources)
+	if len(xobjects) > 0 {
+		resources = fmt.Sprintf("<< %s /XObject << %s >> >>", fontResources, strings.Join(xobjects, " "))
+	}
+	for i, f := range d.Forms {
+		dict := fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [0 0 %d %d] /Resources %s", pageWidth, pageHeight, resources)
 		if f.Matrix != "" {
 			dict += " /Matrix [" + f.Matrix + "]"
 		}
 		w.stream(formRefs[i], dict, f.Content, d.Compress)
 	}
-	resources := fmt.Sprintf("<< %s >>", fontResources)
-	if len(formDict) > 0 {
-		resources = fmt.Sprintf("<< %s /XObject << %s >> >>", fontResources, strings.Join(formDict, " "))
+	for i := range d.Images {
+		w.stream(imageRefs[i], "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8", "\x40", false)
 	}
 
 	for i, content := range d.Pages {

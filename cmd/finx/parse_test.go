@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/finx-dev/finx/extractors/pdf/pdftest"
+	"github.com/finx-dev/finx/schemas"
+)
+
+func TestParsePDFPagesSeparated(t *testing.T) {
+	courier := pdftest.Font{Name: "F1", BaseFont: "Courier", Widths: pdftest.Courier()}
+	data := pdftest.Doc{Fonts: []pdftest.Font{courier}, Pages: []string{
+		pdftest.Line("F1", 10, 72, 700, "first page"),
+		pdftest.Line("F1", 10, 72, 700, "second page"),
+	}}.Bytes()
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := runParse(context.Background(), []string{path}, &stdout, &stderr); err != nil {
+		t.Fatalf("parse: %v (%s)", err, stderr.String())
+	}
+	if got, want := stdout.String(), "first page\n\fsecond page\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestParseJSONSectionsAndWarnings(t *testing.T) {
+	body := strings.Repeat("The company makes widgets and sells them to retailers in many countries. ", 12) + "\n"
+	submission := "<SEC-DOCUMENT>\nACCESSION NUMBER:\t0000999999-26-000001\nCONFORMED SUBMISSION TYPE:\t10-K\n" +
+		"COMPANY CONFORMED NAME:\tEXAMPLE WIDGETS INC\nCENTRAL INDEX KEY:\t0000999999\n" +
+		"<DOCUMENT>\n<TYPE>10-K\n<SEQUENCE>1\n<FILENAME>ew10k.txt\n<TEXT>\n" +
+		"Item 1. Business\n" + body +
+		"Item 7. Management's Discussion and Analysis\n" + body +
+		"</TEXT>\n</DOCUMENT>\n</SEC-DOCUMENT>\n"
+
+	path := filepath.Join(t.TempDir(), "0000999999-26-000001.txt")
+	if err := os.WriteFile(path, []byte(submission), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := runParse(context.Background(), []string{"--json", path}, &stdout, &stderr); err != nil {
+		t.Fatalf("parse --json: %v (%s)", err, stderr.String())
+	}
+	var doc schemas.Document
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("output is not a document: %v", err)
+	}
+
+	ids := map[string]bool{}
+	for _, s := range doc.Sections {
+		ids[s.ID] = true
+	}
+	for _, id := range []string{"document_10_k", "item_1", "item_7"} {
+		if !ids[id] {
+			t.Errorf("sections %+v: no %s", doc.Sections, id)
+		}
+	}
+	if !strings.Contains(strings.Join(doc.Warnings, "\n"), "has no Item 1A") {
+		t.Errorf("warnings %q: want one for the missing Item 1A", doc.Warnings)
+	}
+}
