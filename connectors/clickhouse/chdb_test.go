@@ -66,7 +66,10 @@ type chdbOutput struct {
 	FinalRisks    []chdbFinalRisk              `json:"final_risks"`
 	ReadmeLoad    map[string]chdbCounts        `json:"readme_load"`
 	ArgmaxMetrics []chdbArgmaxMetric           `json:"argmax_metrics"`
-	Errors        []chdbError                  `json:"errors"`
+	// Queries holds the rows of each query passed to runChdb, by name;
+	// a query that failed is null here and listed in Errors.
+	Queries map[string][]map[string]json.RawMessage `json:"queries"`
+	Errors  []chdbError                             `json:"errors"`
 }
 
 type chdbTable struct {
@@ -120,13 +123,26 @@ type chdbError struct {
 }
 
 // runChdb runs chdbScript on the FileSink folder dir and returns its output.
-// Each statement that ClickHouse rejected fails the test with its error.
-func runChdb(t *testing.T, python, dir string) chdbOutput {
+// queries, when not nil, are run by name after the loads. Each statement
+// that ClickHouse rejected fails the test with its error.
+func runChdb(t *testing.T, python, dir string, queries ...map[string]string) chdbOutput {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), chdbTimeout)
 	defer cancel()
+	args := []string{chdbScript, dir}
+	if len(queries) > 0 {
+		data, err := json.Marshal(queries[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "queries.json")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, path)
+	}
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, python, chdbScript, dir)
+	cmd := exec.CommandContext(ctx, python, args...)
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	start := time.Now()
@@ -232,6 +248,17 @@ func latestRows(rows []fileRow) map[string]fileRow {
 		}
 	}
 	return latest
+}
+
+// latestItems is latestRows keyed by doc_id/id, the key of the latest_*
+// views. An item's sorting key adds columns that doc_id and id determine,
+// so both maps hold the same rows.
+func latestItems(rows []fileRow) map[string]fileRow {
+	out := make(map[string]fileRow)
+	for _, r := range latestRows(rows) {
+		out[fmt.Sprint(r.values["doc_id"])+"/"+fmt.Sprint(r.values["id"])] = r
+	}
+	return out
 }
 
 // sameValue reports whether a value read back equals the value in the file.
@@ -401,7 +428,7 @@ func checkChdbDecimals(t *testing.T, files map[string][]fileRow, decimals []chdb
 }
 
 func checkLatestRisks(t *testing.T, rows []fileRow, view []map[string]json.RawMessage, final []chdbFinalRisk) {
-	latest := latestRows(rows)
+	latest := latestItems(rows)
 	if len(latest) == 0 {
 		t.Fatal("risks.json has no rows, so latest_risks cannot be checked")
 	}
@@ -442,7 +469,7 @@ func checkLatestRisks(t *testing.T, rows []fileRow, view []map[string]json.RawMe
 }
 
 func checkArgmaxMetrics(t *testing.T, rows []fileRow, argmax []chdbArgmaxMetric) {
-	latest := latestRows(rows)
+	latest := latestItems(rows)
 	if len(argmax) != len(latest) {
 		t.Errorf("argMax rows: got %d, want %d, one per (doc_id, id)", len(argmax), len(latest))
 	}

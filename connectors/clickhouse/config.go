@@ -15,6 +15,7 @@ const (
 	DefaultDatabase     = "finx"
 	DefaultUsername     = "default"
 	DefaultBatchRows    = 10000
+	DefaultBatchBytes   = 16 << 20
 	DefaultDialTimeout  = 5 * time.Second
 	DefaultReadTimeout  = 60 * time.Second
 	DefaultMaxOpenConns = 4
@@ -34,6 +35,10 @@ type Config struct {
 	// BatchRows is the maximum number of rows in one INSERT. A Write with
 	// more rows for a table sends several INSERTs. Default 10000.
 	BatchRows int
+	// BatchBytes is the maximum estimated size of one INSERT in bytes: the
+	// lengths of its strings plus 8 bytes per other value. A row larger
+	// than BatchBytes goes in an INSERT of its own. Default 16 MiB.
+	BatchBytes int
 	// DialTimeout bounds connecting to the server. Default 5 s.
 	DialTimeout time.Duration
 	// ReadTimeout bounds waiting for a server reply. Default 60 s.
@@ -58,6 +63,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BatchRows == 0 {
 		c.BatchRows = DefaultBatchRows
+	}
+	if c.BatchBytes == 0 {
+		c.BatchBytes = DefaultBatchBytes
 	}
 	if c.DialTimeout == 0 {
 		c.DialTimeout = DefaultDialTimeout
@@ -90,6 +98,9 @@ func (c Config) Validate() error {
 	}
 	if c.BatchRows < 0 {
 		return fmt.Errorf("%w: BatchRows %d is negative", ErrInvalidConfig, c.BatchRows)
+	}
+	if c.BatchBytes < 0 {
+		return fmt.Errorf("%w: BatchBytes %d is negative", ErrInvalidConfig, c.BatchBytes)
 	}
 	if c.DialTimeout < 0 || c.ReadTimeout < 0 {
 		return fmt.Errorf("%w: DialTimeout %v and ReadTimeout %v must not be negative", ErrInvalidConfig, c.DialTimeout, c.ReadTimeout)

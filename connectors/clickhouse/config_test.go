@@ -27,6 +27,7 @@ func TestConfigValidate(t *testing.T) {
 		{"database with dash", Config{Addr: "127.0.0.1:9000", Database: "finx-prod"}, "not a plain identifier"},
 		{"database with backtick", Config{Addr: "127.0.0.1:9000", Database: "a`b"}, "not a plain identifier"},
 		{"negative batch rows", Config{Addr: "127.0.0.1:9000", BatchRows: -1}, "BatchRows -1"},
+		{"negative batch bytes", Config{Addr: "127.0.0.1:9000", BatchBytes: -1}, "BatchBytes -1"},
 		{"negative timeout", Config{Addr: "127.0.0.1:9000", ReadTimeout: -time.Second}, "ReadTimeout"},
 		{"negative conns", Config{Addr: "127.0.0.1:9000", MaxOpenConns: -2}, "MaxOpenConns -2"},
 	}
@@ -52,7 +53,7 @@ func TestConfigValidate(t *testing.T) {
 func TestConfigDefaults(t *testing.T) {
 	got := Config{Addr: "127.0.0.1:9000"}.withDefaults()
 	if got.Database != DefaultDatabase || got.Username != DefaultUsername || got.BatchRows != DefaultBatchRows ||
-		got.DialTimeout != DefaultDialTimeout || got.ReadTimeout != DefaultReadTimeout || got.MaxOpenConns != DefaultMaxOpenConns {
+		got.BatchBytes != DefaultBatchBytes || got.DialTimeout != DefaultDialTimeout || got.ReadTimeout != DefaultReadTimeout || got.MaxOpenConns != DefaultMaxOpenConns {
 		t.Errorf("got %+v, want every default applied", got)
 	}
 	custom := Config{Addr: "h:1", Database: "x", BatchRows: 7}.withDefaults()

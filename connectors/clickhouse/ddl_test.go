@@ -39,8 +39,16 @@ func TestDDLNamesTablesPlainly(t *testing.T) {
 	if strings.Contains(all, "`") {
 		t.Error("DDL quotes a name with backticks, want plain identifiers")
 	}
-	if got, want := len(ddl), len(Tables())+2; got != want {
-		t.Errorf("statements: got %d, want %d (database, tables, view)", got, want)
+	if got, want := len(ddl), 2+len(Tables())+len(views()); got != want {
+		t.Errorf("statements: got %d, want %d (database, schema_migrations, tables, views)", got, want)
+	}
+	for _, v := range views() {
+		if !strings.Contains(all, "CREATE VIEW IF NOT EXISTS finx."+v.name+" AS\n") {
+			t.Errorf("DDL lacks CREATE VIEW IF NOT EXISTS finx.%s", v.name)
+		}
+	}
+	if strings.Contains(all, "{db}") {
+		t.Error("DDL contains the placeholder {db}, want the database name")
 	}
 }
 
@@ -60,6 +68,53 @@ func TestTablesUseReplacingMergeTree(t *testing.T) {
 				t.Errorf("%s: column %s appears twice", table.Name, n)
 			}
 			seen[n] = true
+		}
+	}
+}
+
+func TestPathFor(t *testing.T) {
+	cases := []struct {
+		v    ServerVersion
+		want Path
+	}{
+		{ServerVersion{Major: 18, Minor: 16, Patch: 1}, PathPortable},
+		{ServerVersion{Major: 19, Minor: 17}, PathPortable},
+		{ServerVersion{Major: 20, Minor: 1}, PathCurrent},
+		{ServerVersion{Major: 26, Minor: 9}, PathCurrent},
+	}
+	for _, c := range cases {
+		if got := PathFor(c.v); got != c.want {
+			t.Errorf("PathFor(%s): got %s, want %s", c.v, got, c.want)
+		}
+	}
+}
+
+func TestDDLForPaths(t *testing.T) {
+	portable := strings.Join(DDLFor("finx", PathPortable), "\n")
+	current := strings.Join(DDLFor("finx", PathCurrent), "\n")
+	for _, banned := range []string{"LowCardinality", "DateTime64", " Map(", "JSONExtract", " TTL "} {
+		if strings.Contains(portable, banned) {
+			t.Errorf("portable DDL uses %s, which clickhouse-server 18.16 lacks", banned)
+		}
+	}
+	for _, want := range []string{"status LowCardinality(String)", "called_at DateTime64(3, 'UTC')", "decided_at DateTime64(3, 'UTC')"} {
+		if !strings.Contains(current, want) {
+			t.Errorf("current DDL lacks %q", want)
+		}
+	}
+}
+
+func TestNormalizeKey(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"(cik, doc_id, id)", "cik,doc_id,id"},
+		{"cik, doc_id, id", "cik,doc_id,id"},
+		{"doc_id", "doc_id"},
+		{"toYear(toDateOrZero(filing_date))", "toYear(toDateOrZero(filing_date))"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := normalizeKey(c.in); got != c.want {
+			t.Errorf("normalizeKey(%q): got %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -52,6 +52,11 @@ func appendJSONValue(buf *bytes.Buffer, v any) error {
 			return fmt.Errorf("invalid decimal %q", *v)
 		}
 		buf.WriteString(json.Number(*v).String())
+	case costDecimal:
+		if _, ok := canonicalDecimalScale(string(v), costScale); !ok {
+			return fmt.Errorf("invalid decimal %q", string(v))
+		}
+		buf.WriteString(string(v))
 	case int32:
 		buf.WriteString(strconv.FormatInt(int64(v), 10))
 	case int64:

@@ -36,7 +36,8 @@ type FileSink struct {
 }
 
 // NewFileSink creates dir if missing, writes dir/schema.sql with the DDL for
-// the database "finx", and opens one file per table for appending.
+// the database "finx" (PathPortable types, newest tables and views), and
+// opens one file per table for appending.
 func NewFileSink(dir string) (*FileSink, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("clickhouse: create %s: %w", dir, err)
@@ -93,6 +94,18 @@ func (s *FileSink) WriteDeadLetters(ctx context.Context, letters []schemas.DeadL
 		rows[i] = DeadLetterRow(&letters[i])
 	}
 	return s.appendAll(ctx, map[string][]Row{TableDeadLetters: rows})
+}
+
+// WriteReviewDecisions appends the decisions to review_decisions.json.
+func (s *FileSink) WriteReviewDecisions(ctx context.Context, decisions []schemas.ReviewDecision) error {
+	if len(decisions) == 0 {
+		return nil
+	}
+	rows := make([]Row, len(decisions))
+	for i := range decisions {
+		rows[i] = ReviewDecisionRow(&decisions[i])
+	}
+	return s.appendAll(ctx, map[string][]Row{TableReviewDecisions: rows})
 }
 
 func (s *FileSink) appendAll(ctx context.Context, batch map[string][]Row) error {

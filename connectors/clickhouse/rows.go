@@ -15,13 +15,15 @@ import (
 //
 // The native insert and the JSONEachRow encoder both read these Go types:
 // string, int32, int64, uint16, uint32, uint64, float64, []string and
-// time.Time (UTC, whole seconds). A Nullable(Decimal(38, 6)) column takes a
-// *string with a canonical decimal, or nil for NULL.
+// time.Time (UTC). A Nullable(Decimal(38, 6)) column takes a *string with a
+// canonical decimal, or nil for NULL, and a Decimal(38, 12) column takes a
+// costDecimal.
 type Row []any
 
-// Rows maps a result to the rows of the filings, risks, metrics and guidance
-// tables. It is the only mapping from a result to rows: the server sink and
-// the file sink both use it, so that both write identical rows.
+// Rows maps a result to the rows of the filings, risks, metrics, guidance,
+// removed_risks, llm_calls and extraction_runs tables. It is the only
+// mapping from a result to rows: the server sink and the file sink both use
+// it, so that both write identical rows.
 func Rows(res *schemas.Result) (map[string][]Row, error) {
 	if res == nil {
 		return nil, errors.New("clickhouse: rows: nil result")
@@ -32,41 +34,118 @@ func Rows(res *schemas.Result) (map[string][]Row, error) {
 	}
 	extracted := toDateTime(res.ExtractedAt)
 	version := versionOf(res.ExtractedAt)
+	company := companyValues(&res.Filing)
 
 	out := map[string][]Row{
-		TableFilings:  {filingRow(res, extracted, version)},
-		TableRisks:    make([]Row, 0, len(res.Risks)),
-		TableMetrics:  make([]Row, 0, len(res.Metrics)),
-		TableGuidance: make([]Row, 0, len(res.Guidance)),
+		TableFilings:        {filingRow(res, extracted, version)},
+		TableExtractionRuns: {extractionRunRow(res, company, extracted, version)},
+		TableRisks:          make([]Row, 0, len(res.Risks)),
+		TableMetrics:        make([]Row, 0, len(res.Metrics)),
+		TableGuidance:       make([]Row, 0, len(res.Guidance)),
+		TableRemovedRisks:   make([]Row, 0, len(res.RemovedRisks)),
+		TableLLMCalls:       make([]Row, 0, len(res.LLMCalls)),
 	}
 	for i := range res.Risks {
 		r := &res.Risks[i]
-		row := Row{docID, r.ID, r.Heading, r.Category, r.Severity, r.SeverityReason, r.Section,
-			nonNegative(r.BodyStart), nonNegative(r.BodyEnd)}
+		row := append(Row{docID, r.ID}, company...)
+		row = append(row, r.Heading, r.Category, r.Severity, r.SeverityReason, r.Section,
+			r.Change, r.PreviousID, nonNegative(r.BodyStart), nonNegative(r.BodyEnd))
 		row = append(row, citationValues(r.Citation)...)
-		row = append(row, r.Status, r.ReviewReason, r.Confidence, r.Provider, extracted, version)
+		row = append(row, r.Status, r.ReviewReason, r.Confidence, r.Provider,
+			r.Model, r.PromptVersion, r.Degraded, extracted, version)
 		out[TableRisks] = append(out[TableRisks], row)
 	}
 	for i := range res.Metrics {
 		m := &res.Metrics[i]
-		row := Row{docID, m.ID, m.Metric, m.Label, m.Concept, decimalValue(m.Value), m.Value, m.Display,
+		row := append(Row{docID, m.ID}, company...)
+		row = append(row, m.Metric, m.Label, m.Concept, decimalValue(m.Value), m.Value, m.Display,
 			int32(m.Scale), m.Unit, m.Currency, m.PeriodType, m.PeriodStart, m.PeriodEnd,
-			dimensionValues(m.Dimensions), m.Source, m.XBRLCheck}
+			dimensionValues(m.Dimensions), m.Source, m.XBRLCheck)
 		row = append(row, citationValues(m.Citation)...)
-		row = append(row, m.Status, m.ReviewReason, m.Confidence, m.Provider, extracted, version)
+		row = append(row, m.Status, m.ReviewReason, m.Confidence, m.Provider,
+			m.Model, m.PromptVersion, m.Degraded, extracted, version)
 		out[TableMetrics] = append(out[TableMetrics], row)
 	}
 	for i := range res.Guidance {
 		g := &res.Guidance[i]
-		row := Row{docID, g.ID, g.Metric, g.Label, g.Period,
+		row := append(Row{docID, g.ID}, company...)
+		row = append(row, g.Metric, g.Label, g.Period,
 			decimalValue(g.Low), g.Low, decimalValue(g.High), g.High,
 			int32(g.Scale), g.Unit, g.Currency, g.Basis, g.Direction,
-			decimalValue(g.PriorLow), g.PriorLow, decimalValue(g.PriorHigh), g.PriorHigh}
+			decimalValue(g.PriorLow), g.PriorLow, decimalValue(g.PriorHigh), g.PriorHigh)
 		row = append(row, citationValues(g.Citation)...)
-		row = append(row, g.Status, g.ReviewReason, g.Confidence, g.Provider, extracted, version)
+		row = append(row, g.Status, g.ReviewReason, g.Confidence, g.Provider,
+			g.Model, g.PromptVersion, g.Degraded, extracted, version)
 		out[TableGuidance] = append(out[TableGuidance], row)
 	}
+	for _, r := range res.RemovedRisks {
+		previousDoc := r.PreviousDocID
+		if previousDoc == "" {
+			previousDoc = res.PreviousDocID
+		}
+		row := append(Row{docID}, company...)
+		row = append(row, previousDoc, r.PreviousID, r.Heading, res.Provider, extracted, version)
+		out[TableRemovedRisks] = append(out[TableRemovedRisks], row)
+	}
+	for i := range res.LLMCalls {
+		out[TableLLMCalls] = append(out[TableLLMCalls], llmCallRow(&res.LLMCalls[i], docID, extracted, version))
+	}
 	return out, nil
+}
+
+// companyValues are the companyColumns of a filing.
+func companyValues(f *schemas.Filing) []any {
+	return []any{f.CIK, f.Company, f.Form, f.FilingDate}
+}
+
+func llmCallRow(c *schemas.LLMCall, docID string, extracted time.Time, version uint64) Row {
+	if c.DocID != "" {
+		docID = c.DocID
+	}
+	return Row{
+		docID, c.CallID, c.Pass, c.Provider, c.Model, c.PromptVersion, c.Outcome,
+		nonNegative32(c.Attempt), nonNegative(c.PromptCacheHitTokens), nonNegative(c.PromptCacheMissTokens),
+		nonNegative(c.CompletionTokens), costValue(c.CostUSD), c.CostUSD, nonNegative64(c.LatencyMS),
+		toDateTimeMilli(c.CalledAt), extracted, version,
+	}
+}
+
+func extractionRunRow(res *schemas.Result, company []any, extracted time.Time, version uint64) Row {
+	var needsReview int
+	for i := range res.Risks {
+		if res.Risks[i].Status == schemas.StatusNeedsReview {
+			needsReview++
+		}
+	}
+	for i := range res.Metrics {
+		if res.Metrics[i].Status == schemas.StatusNeedsReview {
+			needsReview++
+		}
+	}
+	for i := range res.Guidance {
+		if res.Guidance[i].Status == schemas.StatusNeedsReview {
+			needsReview++
+		}
+	}
+	var hit, miss, completion uint64
+	for i := range res.LLMCalls {
+		c := &res.LLMCalls[i]
+		hit += nonNegative(c.PromptCacheHitTokens)
+		miss += nonNegative(c.PromptCacheMissTokens)
+		completion += nonNegative(c.CompletionTokens)
+	}
+	warnings := res.Warnings
+	if warnings == nil {
+		warnings = []string{}
+	}
+	row := append(Row{res.Filing.DocID}, company...)
+	return append(row, res.Filing.SourcePath, res.Provider, res.Model, res.PromptVersion, res.Degraded,
+		nonNegative64(res.Stats.DurationMS), nonNegative(res.Stats.TextBytes), nonNegative32(res.Pages),
+		nonNegative32(len(res.Risks)), nonNegative32(len(res.Metrics)), nonNegative32(len(res.Guidance)),
+		nonNegative32(len(res.RemovedRisks)), nonNegative32(needsReview),
+		nonNegative32(res.Stats.CitationsChecked), nonNegative32(res.Stats.CitationsVerified),
+		nonNegative32(res.Stats.Rejected), nonNegative32(len(res.LLMCalls)), hit, miss, completion,
+		warnings, extracted, version)
 }
 
 func filingRow(res *schemas.Result, extracted time.Time, version uint64) Row {
@@ -81,23 +160,24 @@ func filingRow(res *schemas.Result, extracted time.Time, version uint64) Row {
 	if warnings == nil {
 		warnings = []string{}
 	}
-	size := uint64(0)
-	if f.Size > 0 {
-		size = uint64(f.Size)
-	}
-	duration := uint64(0)
-	if res.Stats.DurationMS > 0 {
-		duration = uint64(res.Stats.DurationMS)
-	}
 	return Row{
 		f.DocID, f.SourcePath, f.MediaType, f.Form, f.Company, f.CIK, f.Accession, f.FilingDate,
-		size, f.BlobRef, toDateTime(f.PublishedAt),
+		nonNegative64(f.Size), f.BlobRef, toDateTime(f.PublishedAt),
 		nonNegative32(res.Pages), nonNegative32(res.PagesWithText),
 		ids, titles,
 		uint32(len(res.Risks)), uint32(len(res.Metrics)), uint32(len(res.Guidance)),
 		nonNegative32(res.Stats.CitationsChecked), nonNegative32(res.Stats.CitationsVerified),
-		nonNegative32(res.Stats.Rejected), nonNegative(res.Stats.TextBytes), duration,
-		warnings, res.Provider, uint16(res.SchemaVersion), extracted, version,
+		nonNegative32(res.Stats.Rejected), nonNegative(res.Stats.TextBytes), nonNegative64(res.Stats.DurationMS),
+		warnings, res.Provider, res.Model, res.PromptVersion, res.Degraded, res.PreviousDocID,
+		nonNegative32(len(res.RemovedRisks)), uint16(res.SchemaVersion), extracted, version,
+	}
+}
+
+// ReviewDecisionRow maps a review decision to a row of review_decisions.
+func ReviewDecisionRow(d *schemas.ReviewDecision) Row {
+	return Row{
+		d.DocID, d.ItemID, d.DecisionID, d.Kind, d.Action, d.Reviewer, d.Before, d.After, d.Note,
+		d.Provider, uint16(d.SchemaVersion), toDateTimeMilli(d.DecidedAt), versionOf(d.DecidedAt),
 	}
 }
 
@@ -155,6 +235,18 @@ func toDateTime(t time.Time) time.Time {
 	return t
 }
 
+// toDateTimeMilli is toDateTime with milliseconds kept, for the columns
+// that are DateTime64(3) on PathCurrent. DateTime columns drop them.
+func toDateTimeMilli(t time.Time) time.Time {
+	if t.UTC().Before(minDateTime) {
+		return minDateTime
+	}
+	if t.After(maxDateTime) {
+		return maxDateTime
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
 // versionOf returns t in Unix nanoseconds, or 0 for times before 1970 and
 // for the zero time.Time. UnixNano is defined up to the year 2262.
 func versionOf(t time.Time) uint64 {
@@ -165,6 +257,13 @@ func versionOf(t time.Time) uint64 {
 }
 
 func nonNegative(n int) uint64 {
+	if n < 0 {
+		return 0
+	}
+	return uint64(n)
+}
+
+func nonNegative64(n int64) uint64 {
 	if n < 0 {
 		return 0
 	}

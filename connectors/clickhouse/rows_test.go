@@ -22,6 +22,8 @@ func goType(chType string) string {
 		return "string"
 	case typeDecimal:
 		return "*string"
+	case typeCost:
+		return "costDecimal"
 	case "Int32":
 		return "int32"
 	case "Int64":
@@ -63,6 +65,8 @@ func typeName(v any) string {
 		return "string"
 	case *string:
 		return "*string"
+	case costDecimal:
+		return "costDecimal"
 	case int32:
 		return "int32"
 	case int64:
@@ -89,8 +93,12 @@ func TestRowsMatchColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, table := range Tables() {
-		if table.Name == TableDeadLetters {
+		switch table.Name {
+		case TableDeadLetters:
 			checkRowTypes(t, table, []Row{DeadLetterRow(ptr(sampleDeadLetter()))})
+			continue
+		case TableReviewDecisions:
+			checkRowTypes(t, table, []Row{ReviewDecisionRow(ptr(sampleReviewDecision()))})
 			continue
 		}
 		got, ok := rows[table.Name]
@@ -100,7 +108,8 @@ func TestRowsMatchColumns(t *testing.T) {
 		}
 		checkRowTypes(t, table, got)
 	}
-	wantCounts := map[string]int{TableFilings: 1, TableRisks: 1, TableMetrics: 5, TableGuidance: 1}
+	wantCounts := map[string]int{TableFilings: 1, TableRisks: 1, TableMetrics: 5, TableGuidance: 1,
+		TableRemovedRisks: 1, TableLLMCalls: 2, TableExtractionRuns: 1}
 	for name, want := range wantCounts {
 		if got := len(rows[name]); got != want {
 			t.Errorf("%s: got %d rows, want %d", name, got, want)
@@ -185,6 +194,86 @@ func TestRowsValues(t *testing.T) {
 	}
 }
 
+func TestRowsNewTables(t *testing.T) {
+	res := sampleResult()
+	rows, err := Rows(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := rows[TableLLMCalls]
+	costs := []struct {
+		cost costDecimal
+		text string
+	}{
+		{"0.001234567891", "0.001234567891"},
+		{"0", "0.0000000000001"},
+	}
+	for i, c := range costs {
+		if got := column(t, tableLLMCalls, calls[i], "cost_usd"); got != c.cost {
+			t.Errorf("llm_calls row %d cost_usd: got %v, want %v", i, got, c.cost)
+		}
+		if got := column(t, tableLLMCalls, calls[i], "cost_usd_text"); got != c.text {
+			t.Errorf("llm_calls row %d cost_usd_text: got %v, want %s", i, got, c.text)
+		}
+	}
+	if got, want := column(t, tableLLMCalls, calls[0], "called_at"), time.Date(2025, 2, 3, 14, 4, 59, 123_000_000, time.UTC); got != want {
+		t.Errorf("llm_calls.called_at: got %v, want %v with milliseconds", got, want)
+	}
+
+	run := rows[TableExtractionRuns][0]
+	runCases := []struct {
+		column string
+		want   any
+	}{
+		{"needs_review_count", uint32(2)},
+		{"llm_call_count", uint32(2)},
+		{"prompt_cache_miss_tokens", uint64(3400)},
+		{"removed_risk_count", uint32(1)},
+		{"degraded", "llm_unavailable"},
+		{"cik", "0000123456"},
+	}
+	for _, c := range runCases {
+		if got := column(t, tableExtractionRuns, run, c.column); got != c.want {
+			t.Errorf("extraction_runs.%s: got %v, want %v", c.column, got, c.want)
+		}
+	}
+
+	removed := rows[TableRemovedRisks][0]
+	if got := column(t, tableRemovedRisks, removed, "previous_doc_id"); got != previousDocID {
+		t.Errorf("removed_risks.previous_doc_id: got %v, want %s", got, previousDocID)
+	}
+	risk := rows[TableRisks][0]
+	for name, want := range map[string]string{"change": "reworded", "previous_id": "fedcba9876543210", "model": "deepseek-chat", "cik": "0000123456"} {
+		if got := column(t, tableRisks, risk, name); got != want {
+			t.Errorf("risks.%s: got %v, want %s", name, got, want)
+		}
+	}
+	decision := ReviewDecisionRow(ptr(sampleReviewDecision()))
+	if got, want := column(t, tableReviewDecisions, decision, "version"), uint64(sampleReviewDecision().DecidedAt.UnixNano()); got != want {
+		t.Errorf("review_decisions.version: got %v, want %v", got, want)
+	}
+}
+
+func TestCostValue(t *testing.T) {
+	cases := []struct {
+		in   string
+		want costDecimal
+	}{
+		{"0.27", "0.27"},
+		{"000.000000000001", "0.000000000001"},
+		{"0.0000000000001", "0"},
+		{"12345678901234567890123456", "12345678901234567890123456"},
+		{"123456789012345678901234567", "0"},
+		{"", "0"},
+		{"1e-6", "0"},
+	}
+	for _, c := range cases {
+		if got := costValue(c.in); got != c.want {
+			t.Errorf("costValue(%q): got %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestRowsErrors(t *testing.T) {
 	t.Run("nil result", func(t *testing.T) {
 		if _, err := Rows(nil); err == nil {
@@ -244,6 +333,7 @@ func encodeAll(t *testing.T, res *schemas.Result, dl schemas.DeadLetter) []byte 
 		t.Fatal(err)
 	}
 	rows[TableDeadLetters] = []Row{DeadLetterRow(&dl)}
+	rows[TableReviewDecisions] = []Row{ReviewDecisionRow(ptr(sampleReviewDecision()))}
 	var out bytes.Buffer
 	for _, table := range Tables() {
 		out.WriteString("-- " + table.Name + "\n")

@@ -7,8 +7,11 @@ import (
 	"github.com/finx-dev/finx/schemas"
 )
 
-// sampleDocID is a made-up document id of the right shape.
-var sampleDocID = strings.Repeat("ab", 32)
+// sampleDocID and previousDocID are made-up document ids of the right shape.
+var (
+	sampleDocID   = strings.Repeat("ab", 32)
+	previousDocID = strings.Repeat("cd", 32)
+)
 
 // sampleResult returns a small result with every kind of item and the values
 // that are hard to store: large and negative decimals, a decimal beyond
@@ -41,7 +44,27 @@ func sampleResult() *schemas.Result {
 			Section: "item_1a", BodyStart: 200, BodyEnd: 900,
 			Citation: cite("Supply of \"key\" parts\tmay fail\nor cost us \u2028 — ü 😀", 150),
 			Status:   schemas.StatusAccepted, Confidence: 0.85, Provider: "offline",
+			Change: "reworded", PreviousID: "fedcba9876543210",
+			Provenance: schemas.Provenance{Model: "deepseek-chat", PromptVersion: "risk-v3"},
 		}},
+		RemovedRisks: []schemas.RemovedRisk{
+			{Heading: "Our reliance on a single supplier", PreviousID: "0f0f0f0f0f0f0f0f", PreviousDocID: previousDocID},
+		},
+		PreviousDocID: previousDocID,
+		LLMCalls: []schemas.LLMCall{
+			{
+				CallID: "call-risk-0-1", DocID: sampleDocID, Pass: "risk", Provider: "deepseek", Model: "deepseek-chat",
+				PromptVersion: "risk-v3", Outcome: "ok", Attempt: 1, PromptCacheHitTokens: 1200,
+				PromptCacheMissTokens: 3400, CompletionTokens: 560, CostUSD: "0.001234567891",
+				LatencyMS: 2150, CalledAt: time.Date(2025, 2, 3, 14, 4, 59, 123_000_000, time.UTC),
+			},
+			{
+				// 13 fraction digits: beyond Decimal(38, 12), so cost_usd is 0.
+				CallID: "call-risk-0-2", DocID: sampleDocID, Pass: "risk", Provider: "deepseek", Model: "deepseek-chat",
+				PromptVersion: "risk-v3", Outcome: "invalid_json", Attempt: 2, CostUSD: "0.0000000000001",
+				LatencyMS: 900, CalledAt: time.Date(2025, 2, 3, 14, 5, 1, 0, time.UTC),
+			},
+		},
 		Metrics: []schemas.Metric{
 			{
 				ID: "1111111111111111", Metric: "revenue", Label: "Revenues", Concept: "us-gaap:Revenues",
@@ -87,6 +110,7 @@ func sampleResult() *schemas.Result {
 		Stats:       schemas.Stats{CitationsChecked: 9, CitationsVerified: 7, Rejected: 2, TextBytes: 9100, DurationMS: 42},
 		Warnings:    []string{"page 3 has no text layer"},
 		Provider:    "offline",
+		Provenance:  schemas.Provenance{Model: "deepseek-chat", PromptVersion: "risk-v3", Degraded: "llm_unavailable"},
 		ExtractedAt: at,
 	}
 	return r
@@ -98,5 +122,15 @@ func sampleDeadLetter() schemas.DeadLetter {
 		Stage: schemas.StageExtract, Reason: "truncated_pdf", Error: "pdf: read testdata/broken.pdf: unexpected EOF at xref",
 		Topic: "filings.raw", Partition: 2, Offset: 41, Attempts: 3,
 		FailedAt: time.Date(2025, 2, 3, 15, 0, 0, 0, time.UTC),
+	}
+}
+
+func sampleReviewDecision() schemas.ReviewDecision {
+	return schemas.ReviewDecision{
+		SchemaVersion: schemas.SchemaVersion, DecisionID: "decision-1", DocID: sampleDocID,
+		Kind: schemas.KindMetric, ItemID: "3333333333333333", Action: schemas.ActionCorrect,
+		Reviewer: "analyst@example.com", Before: `{"value":"0.33"}`, After: `{"value":"0.34"}`,
+		Note: "typo in the \"ratio\" row", Provider: "offline",
+		DecidedAt: time.Date(2025, 2, 4, 9, 30, 0, 250_000_000, time.UTC),
 	}
 }

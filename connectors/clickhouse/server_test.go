@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +101,15 @@ func TestSinkOpenCreatesTables(t *testing.T) {
 	if v := s.ServerVersion(); v.Major == 0 {
 		t.Errorf("ServerVersion: got %+v, want the server's version", v)
 	}
-	want := []string{TableDeadLetters, TableFilings, TableGuidance, ViewLatestRisks, TableMetrics, TableRisks}
+	var want []string
+	for _, table := range Tables() {
+		want = append(want, table.Name)
+	}
+	for _, v := range views() {
+		want = append(want, v.name)
+	}
+	want = append(want, TableSchemaMigrations)
+	slices.Sort(want)
 	got := queryString(t, s, fmt.Sprintf("SELECT arrayStringConcat(groupArray(name), ',') FROM (SELECT name FROM system.tables WHERE database = '%s' ORDER BY name)", s.Database()))
 	if got != strings.Join(want, ",") {
 		t.Errorf("tables: got %s, want %s", got, strings.Join(want, ","))
@@ -255,6 +264,47 @@ func TestSinkSplitsBatches(t *testing.T) {
 	}
 }
 
+func TestSinkSplitsBatchesByBytes(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	// Each risk row of the large result holds more than 100 bytes of text,
+	// so 250 bytes fit two rows per INSERT.
+	s := openTestSink(t, Config{BatchBytes: 250, Registerer: reg})
+	res := largeResult(1, 5)
+	if err := s.Write(context.Background(), []*schemas.Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	if got := queryCount(t, s, fmt.Sprintf("SELECT count() FROM %s.risks", s.Database())); got != 5 {
+		t.Errorf("risks: got %d rows, want 5", got)
+	}
+	rows, _ := Rows(res)
+	want := 0
+	for start := 0; start < len(rows[TableRisks]); want++ {
+		start = s.batchEnd(rows[TableRisks], start)
+	}
+	if want < 3 {
+		t.Fatalf("batchEnd splits 5 risk rows into %d INSERTs, want at least 3", want)
+	}
+	if got := counterValue(t, reg, "finx_clickhouse_inserts_total", "outcome=ok", "table=risks"); got != float64(want) {
+		t.Errorf("inserts into risks: got %v, want %d", got, want)
+	}
+}
+
+func TestRowSize(t *testing.T) {
+	cases := []struct {
+		row  Row
+		want int
+	}{
+		{Row{"abc", uint64(1)}, 11},
+		{Row{[]string{"a", "bc"}, costDecimal("0.5")}, 8},
+		{Row{(*string)(nil), 1.5}, 16},
+	}
+	for _, c := range cases {
+		if got := rowSize(c.row); got != c.want {
+			t.Errorf("rowSize(%v): got %d, want %d", c.row, got, c.want)
+		}
+	}
+}
+
 // counterValue returns the value of the counter with exactly the labels,
 // given as name=value sorted by name.
 func counterValue(t *testing.T, reg *prometheus.Registry, name string, labels ...string) float64 {
@@ -394,6 +444,10 @@ func TestFileSinkLoadsWithClickHouseClient(t *testing.T) {
 	if err := fs.WriteDeadLetters(ctx, []schemas.DeadLetter{dl}); err != nil {
 		t.Fatal(err)
 	}
+	decisions := []schemas.ReviewDecision{sampleReviewDecision()}
+	if err := fs.WriteReviewDecisions(ctx, decisions); err != nil {
+		t.Fatal(err)
+	}
 	if err := fs.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -401,6 +455,9 @@ func TestFileSinkLoadsWithClickHouseClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := native.WriteDeadLetters(ctx, []schemas.DeadLetter{dl}); err != nil {
+		t.Fatal(err)
+	}
+	if err := native.WriteReviewDecisions(ctx, decisions); err != nil {
 		t.Fatal(err)
 	}
 
@@ -415,7 +472,8 @@ func TestFileSinkLoadsWithClickHouseClient(t *testing.T) {
 		clickhouseClient(t, data, "--query", fmt.Sprintf("INSERT INTO %s.%s FORMAT JSONEachRow", fileDB, table.Name))
 	}
 
-	counts := map[string]uint64{TableFilings: 1, TableRisks: 1, TableMetrics: 5, TableGuidance: 1, TableDeadLetters: 1}
+	counts := map[string]uint64{TableFilings: 1, TableRisks: 1, TableMetrics: 5, TableGuidance: 1, TableDeadLetters: 1,
+		TableRemovedRisks: 1, TableLLMCalls: 2, TableExtractionRuns: 1, TableReviewDecisions: 1}
 	for table, want := range counts {
 		if got := queryCount(t, native, fmt.Sprintf("SELECT count() FROM %s.%s", fileDB, table)); got != want {
 			t.Errorf("%s loaded from file: got %d rows, want %d", table, got, want)

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/finx-dev/finx/schemas"
@@ -26,6 +25,7 @@ type Sink struct {
 	log     *slog.Logger
 	metrics *metrics
 	version ServerVersion
+	path    Path
 
 	mu     sync.Mutex
 	closed bool
@@ -47,9 +47,9 @@ func (v ServerVersion) AtLeast(major, minor uint64) bool {
 	return v.Major > major || v.Major == major && v.Minor >= minor
 }
 
-// Open connects to the server, checks its version, creates the database,
-// tables and views that are missing, and returns a *SchemaError when existing
-// tables lack columns that the sink writes. ctx bounds only these steps. A
+// Open connects to the server, reads its version, applies the pending
+// migrations (see Migrations) and returns a *SchemaError when the tables
+// still lack columns that the sink writes. ctx bounds only these steps. A
 // nil logger discards the log.
 func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Sink, error) {
 	if err := cfg.Validate(); err != nil {
@@ -65,17 +65,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Sink, error) {
 		return nil, err
 	}
 
-	conn, err := ch.Open(&ch.Options{
-		Protocol:     ch.Native,
-		Addr:         []string{cfg.Addr},
-		Auth:         ch.Auth{Database: "default", Username: cfg.Username, Password: cfg.Password},
-		DialTimeout:  cfg.DialTimeout,
-		ReadTimeout:  cfg.ReadTimeout,
-		MaxOpenConns: cfg.MaxOpenConns,
-		MaxIdleConns: cfg.MaxOpenConns,
-	})
+	conn, err := dial(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("clickhouse: open %s: %w", cfg.Addr, err)
+		return nil, err
 	}
 	s := &Sink{conn: conn, cfg: cfg, log: logger, metrics: m}
 	if err := s.init(ctx); err != nil {
@@ -86,35 +78,35 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Sink, error) {
 }
 
 func (s *Sink) init(ctx context.Context) error {
-	if err := s.conn.Ping(ctx); err != nil {
-		return fmt.Errorf("clickhouse: ping %s: %w", s.cfg.Addr, err)
-	}
-	sv, err := s.conn.ServerVersion()
+	v, err := serverVersion(ctx, s.conn, s.cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("clickhouse: server version of %s: %w", s.cfg.Addr, err)
+		return err
 	}
-	s.version = ServerVersion{Major: sv.Version.Major, Minor: sv.Version.Minor, Patch: sv.Version.Patch, Revision: sv.Revision}
-	s.log.InfoContext(ctx, "clickhouse server connected", "server_version", s.version.String(),
-		"revision", s.version.Revision, "timezone", sv.Timezone.String())
-	if !s.version.AtLeast(18, 16) {
-		s.log.WarnContext(ctx, "clickhouse server older than 18.16 is untested", "server_version", s.version.String())
+	s.version = v
+	s.log.InfoContext(ctx, "clickhouse server connected", "server_version", v.String(), "revision", v.Revision)
+	if !v.AtLeast(18, 16) {
+		s.log.WarnContext(ctx, "clickhouse server older than 18.16 is untested", "server_version", v.String())
 	}
-	for _, stmt := range DDL(s.cfg.Database) {
-		if err := s.conn.Exec(ctx, stmt); err != nil {
-			return fmt.Errorf("clickhouse: run DDL %q on %s: %w", firstLine(stmt), s.cfg.Addr, err)
-		}
+	report, err := migrate(ctx, s.conn, s.cfg.Database, v, s.log, MigrateOptions{})
+	if err != nil {
+		return err
 	}
+	s.path = report.Path
 	return s.checkSchema(ctx)
 }
 
 // ServerVersion returns the version the server reported when the sink opened.
 func (s *Sink) ServerVersion() ServerVersion { return s.version }
 
+// Path returns the column types chosen for the server version.
+func (s *Sink) Path() Path { return s.path }
+
 // Database returns the database that holds the tables.
 func (s *Sink) Database() string { return s.cfg.Database }
 
 // Write inserts the rows of the results: one INSERT per table per call, split
-// only when a table has more than Config.BatchRows rows. Tables are written
+// only when a table has more than Config.BatchRows rows or
+// Config.BatchBytes estimated bytes. Tables are written
 // in the order of Tables(), filings last. On failure it returns a
 // *WriteError naming the table and the documents. Tables written before the
 // failure keep their rows, and writing the same results again is safe.
@@ -151,6 +143,21 @@ func (s *Sink) WriteDeadLetters(ctx context.Context, letters []schemas.DeadLette
 	return s.insertAll(ctx, map[string][]Row{TableDeadLetters: rows}, docIDs)
 }
 
+// WriteReviewDecisions inserts the decisions into review_decisions, split
+// into INSERTs of at most Config.BatchRows rows.
+func (s *Sink) WriteReviewDecisions(ctx context.Context, decisions []schemas.ReviewDecision) error {
+	if len(decisions) == 0 {
+		return nil
+	}
+	rows := make([]Row, len(decisions))
+	docIDs := make([]string, len(decisions))
+	for i := range decisions {
+		rows[i] = ReviewDecisionRow(&decisions[i])
+		docIDs[i] = decisions[i].DocID
+	}
+	return s.insertAll(ctx, map[string][]Row{TableReviewDecisions: rows}, docIDs)
+}
+
 func (s *Sink) insertAll(ctx context.Context, batch map[string][]Row, docIDs []string) error {
 	s.mu.Lock()
 	closed := s.closed
@@ -160,17 +167,54 @@ func (s *Sink) insertAll(ctx context.Context, batch map[string][]Row, docIDs []s
 	}
 	for _, t := range Tables() {
 		rows := batch[t.Name]
-		for start := 0; start < len(rows); start += s.cfg.BatchRows {
-			end := min(start+s.cfg.BatchRows, len(rows))
+		for start := 0; start < len(rows); {
+			end := s.batchEnd(rows, start)
 			if err := s.insert(ctx, t, rows[start:end]); err != nil {
 				return &WriteError{Table: s.cfg.Database + "." + t.Name, DocIDs: docIDs, Err: err}
 			}
+			start = end
 		}
 		if len(rows) > 0 {
 			s.log.DebugContext(ctx, "clickhouse rows inserted", "table", t.Name, "rows", len(rows), "docs", len(docIDs))
 		}
 	}
 	return nil
+}
+
+// batchEnd returns the end of the INSERT that starts at rows[start]: at
+// most BatchRows rows and BatchBytes estimated bytes, and at least one row.
+func (s *Sink) batchEnd(rows []Row, start int) int {
+	end, size := start, 0
+	for end < len(rows) && end-start < s.cfg.BatchRows {
+		n := rowSize(rows[end])
+		if end > start && size+n > s.cfg.BatchBytes {
+			break
+		}
+		size += n
+		end++
+	}
+	return end
+}
+
+// rowSize estimates the bytes of a row in an INSERT: the lengths of its
+// strings and 8 bytes for each other value.
+func rowSize(row Row) int {
+	n := 0
+	for _, v := range row {
+		switch v := v.(type) {
+		case string:
+			n += len(v)
+		case []string:
+			for _, e := range v {
+				n += len(e) + 1
+			}
+		case costDecimal:
+			n += len(v)
+		default:
+			n += 8
+		}
+	}
+	return n
 }
 
 // insert sends rows to t in one INSERT.

@@ -1,6 +1,6 @@
 """Load a finx FileSink folder into chdb and print what ClickHouse reads back.
 
-Usage: python load_and_query.py DIR
+Usage: python load_and_query.py DIR [QUERIES]
 
 DIR contains what clickhouse.NewFileSink writes: schema.sql and one JSONEachRow
 file per table (<table>.json). The script opens a chdb session (an
@@ -25,6 +25,9 @@ one JSON object on stdout:
     readme_load     per table: count() and count() ... FINAL after a second,
                     separate load with the README's plain INSERT, whose
                     default settings may collapse rows with the same key
+    queries         with QUERIES, a JSON object of name to SQL: per name the
+                    rows the SQL returned, run after the loads and before
+                    any OPTIMIZE, or null when it failed
     errors          each failed statement: step, first line of the SQL and
                     the ClickHouse error
 
@@ -143,12 +146,18 @@ def sorting_key(runner, table):
 
 
 def decimal_columns(runner):
-    """Return (table, column, text column) for each decimal with a *_text twin."""
+    """Return (table, column, text column) for each decimal with a *_text twin.
+
+    Only MergeTree tables count, not the views that select their columns.
+    """
+    tables = set(table_names(runner))
     rows = runner.run(
         "list decimal columns",
         f"SELECT table, name FROM system.columns WHERE database = '{DATABASE}' "
         "AND type LIKE 'Nullable(Decimal%' ORDER BY table, position",
     )
+    # Views have the columns too; only the tables hold the loaded rows.
+    rows = [r for r in rows or [] if r["table"] in tables]
     names = runner.run(
         "list columns",
         f"SELECT table, name FROM system.columns WHERE database = '{DATABASE}'",
@@ -208,10 +217,14 @@ def readme_load(runner_errors, statements, folder):
 
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: load_and_query.py DIR", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print("usage: load_and_query.py DIR [QUERIES]", file=sys.stderr)
         return 2
     folder = argv[1]
+    queries = {}
+    if len(argv) == 3:
+        with open(argv[2], encoding="utf-8") as f:
+            queries = json.load(f)
     with open(os.path.join(folder, "schema.sql"), encoding="utf-8") as f:
         statements = split_statements(f.read())
 
@@ -242,6 +255,8 @@ def main(argv):
                         f"SELECT * FROM {DATABASE}.{table} ORDER BY {key}, version",
                     ),
                 }
+
+            out["queries"] = {name: runner.run("query " + name, sql) for name, sql in queries.items()}
 
             out["decimals"] = []
             for table, column, text in decimal_columns(runner):
