@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -106,6 +108,14 @@ func Walk(ctx context.Context, roots []string, cfg Config, fn func(Document) err
 			if strings.HasPrefix(name, ".") {
 				return nil
 			}
+			if strings.HasSuffix(name, SidecarSuffix) {
+				// A sidecar belongs to the document named by the rest of
+				// its name and is read with it.
+				if _, err := os.Stat(strings.TrimSuffix(path, SidecarSuffix)); err != nil {
+					res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "metadata sidecar without its document"})
+				}
+				return nil
+			}
 			if !documentExt[strings.ToLower(filepath.Ext(name))] {
 				res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "not a filing document type (" + filepath.Ext(name) + ")"})
 				return nil
@@ -153,6 +163,10 @@ func Walk(ctx context.Context, roots []string, cfg Config, fn func(Document) err
 			continue
 		}
 		doc := Describe(path, content, time.Now().UTC())
+		if err := applySidecar(&doc.Filing, path); err != nil {
+			res.Unreadable = append(res.Unreadable, Unreadable{Path: path, Err: err})
+			continue
+		}
 		if first, ok := seen[doc.Filing.DocID]; ok {
 			res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "same content as " + first})
 			continue
@@ -220,4 +234,53 @@ func FormFromPath(path string) string {
 		}
 	}
 	return ""
+}
+
+// SidecarSuffix ends the name of a document's metadata file:
+// 10-k.htm.meta.json describes 10-k.htm. The EDGAR crawler writes these.
+const SidecarSuffix = ".meta.json"
+
+// sidecar is the part of a metadata file that Walk reads; other fields
+// (source_url, doc_id, media_type) are ignored.
+type sidecar struct {
+	Company    string `json:"company"`
+	CIK        string `json:"cik"`
+	Form       string `json:"form"`
+	Accession  string `json:"accession"`
+	FilingDate string `json:"filing_date"`
+}
+
+// applySidecar fills the filing's company, CIK, form, accession and
+// filing date from the document's sidecar when there is one. A form in the
+// sidecar replaces the guess from the path. A sidecar that exists but
+// cannot be read or decoded is an error, so that the document is not
+// published without the metadata it was meant to have.
+func applySidecar(f *schemas.Filing, path string) error {
+	data, err := os.ReadFile(path + SidecarSuffix)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("files: read metadata sidecar: %w", err)
+	}
+	var meta sidecar
+	if err := json.Unmarshal(data, &meta); err != nil {
+		return fmt.Errorf("files: invalid metadata sidecar %s: %w", path+SidecarSuffix, err)
+	}
+	if meta.Company != "" {
+		f.Company = meta.Company
+	}
+	if meta.CIK != "" {
+		f.CIK = meta.CIK
+	}
+	if meta.Form != "" {
+		f.Form = meta.Form
+	}
+	if meta.Accession != "" {
+		f.Accession = meta.Accession
+	}
+	if meta.FilingDate != "" {
+		f.FilingDate = meta.FilingDate
+	}
+	return nil
 }

@@ -162,3 +162,53 @@ func TestWalkMissingRoot(t *testing.T) {
 		t.Fatal("Walk on a missing root returned nil, want an error")
 	}
 }
+
+func TestWalkReadsSidecar(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("acme-ex991.htm", "<html><body>results</body></html>")
+	write("acme-ex991.htm"+SidecarSuffix, `{"company":"Acme Widget Corp","cik":"0001234567","form":"EX-99.1","accession":"0001234567-24-000004","filing_date":"2024-01-25","source_url":"https://www.sec.gov/x.htm"}`)
+	write("plain-10k.htm", "<html><body>annual</body></html>")
+	write("orphan.htm"+SidecarSuffix, `{"form":"10-K"}`)
+	write("broken.htm", "<html><body>broken</body></html>")
+	write("broken.htm"+SidecarSuffix, `{"form":`)
+
+	got := map[string]schemas.Filing{}
+	res, err := Walk(context.Background(), []string{dir}, Config{}, func(d Document) error {
+		got[filepath.Base(d.Filing.SourcePath)] = d.Filing
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("published %d documents (%v), want 2: sidecars are not documents", len(got), got)
+	}
+	f := got["acme-ex991.htm"]
+	checks := []struct{ field, got, want string }{
+		{"company", f.Company, "Acme Widget Corp"},
+		{"cik", f.CIK, "0001234567"},
+		{"form", f.Form, "EX-99.1"},
+		{"accession", f.Accession, "0001234567-24-000004"},
+		{"filing date", f.FilingDate, "2024-01-25"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.field, c.got, c.want)
+		}
+	}
+	if f := got["plain-10k.htm"]; f.Form != "10-K" || f.Accession != "" {
+		t.Errorf("document without a sidecar: got form %q accession %q, want 10-K from the name and no accession", f.Form, f.Accession)
+	}
+	if len(res.Skipped) != 1 || filepath.Base(res.Skipped[0].Path) != "orphan.htm"+SidecarSuffix {
+		t.Errorf("skipped: got %v, want only the sidecar without a document", res.Skipped)
+	}
+	if len(res.Unreadable) != 1 || filepath.Base(res.Unreadable[0].Path) != "broken.htm" {
+		t.Errorf("unreadable: got %v, want broken.htm with its invalid sidecar", res.Unreadable)
+	}
+}
