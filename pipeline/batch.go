@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -47,7 +49,7 @@ func runBatches(ctx context.Context, stage string, c Consumer, cfg BatchConfig, 
 	go func() {
 		defer close(fetched)
 		for {
-			msg, err := c.FetchMessage(fetchCtx)
+			msg, err := fetch(fetchCtx, log, b, c)
 			if err != nil {
 				if fetchCtx.Err() == nil {
 					fetchErr <- err
@@ -94,7 +96,7 @@ func runBatches(ctx context.Context, stage string, c Consumer, cfg BatchConfig, 
 			return err
 		}
 		last := batch[len(batch)-1]
-		err := b.Do(work, log, "commit", func(ctx context.Context) error {
+		err := retryWhileUnavailable(work, log, b, msgKafkaUnavailable, "commit", func(ctx context.Context) error {
 			return c.CommitMessages(ctx, batch...)
 		})
 		if err != nil {
@@ -134,3 +136,22 @@ func runBatches(ctx context.Context, stage string, c Consumer, cfg BatchConfig, 
 		}
 	}
 }
+
+// fetch reads the next message, waiting out a broker that is down or
+// restarting: a temporary fetch error is retried without limit until ctx
+// ends. io.EOF, which a closed kafka-go reader returns, ends the fetch.
+func fetch(ctx context.Context, log *slog.Logger, b Backoff, c Consumer) (kafka.Message, error) {
+	var msg kafka.Message
+	err := retryWhileUnavailable(ctx, log, b, msgKafkaUnavailable, "fetch", func(ctx context.Context) error {
+		var err error
+		msg, err = c.FetchMessage(ctx)
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w (%v)", errClosed, err)
+		}
+		return err
+	})
+	return msg, err
+}
+
+// errClosed marks a closed consumer, which no retry can help.
+var errClosed = errors.New("pipeline: consumer closed")

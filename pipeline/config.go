@@ -3,9 +3,14 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
+	"syscall"
 	"time"
+
+	"github.com/segmentio/kafka-go"
 )
 
 // Backoff is the one retry policy of the pipeline: capped exponential waits
@@ -60,14 +65,82 @@ type temporary interface{ Temporary() bool }
 
 // IsTemporary reports whether err, or an error it wraps, reports that a retry may
 // succeed. A deadline exceeded inside the operation counts as temporary; the
-// caller's own cancellation does not.
+// caller's own cancellation does not. So do network failures (a refused,
+// reset or closed connection, a connection closed in the middle of a
+// response), because they mean the server was unreachable, not that it
+// rejected the request. kafka-go's WriteErrors, which does not unwrap, is
+// temporary when each of its errors is.
 func IsTemporary(err error) bool {
-	var t temporary
-	if errors.As(err, &t) {
-		return t.Temporary()
+	if err == nil {
+		return false
 	}
-	return errors.Is(err, context.DeadlineExceeded)
+	var we kafka.WriteErrors
+	if errors.As(err, &we) {
+		n := 0
+		for _, e := range we {
+			if e == nil {
+				continue
+			}
+			if !IsTemporary(e) {
+				return false
+			}
+			n++
+		}
+		return n > 0
+	}
+	// Network failures come first, because *net.OpError has a deprecated
+	// Temporary method that returns false for a refused connection.
+	var op *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.As(err, &op):
+		return true
+	}
+	var t temporary
+	return errors.As(err, &t) && t.Temporary()
 }
+
+// retryWhileUnavailable calls fn until it succeeds, fails with an error that
+// is not temporary, or ctx ends. A temporary error (the server is down or
+// restarting) is retried without limit, with the backoff's capped waits,
+// because giving up would stop the stage or dead-letter messages that are
+// fine. Meanwhile the stage holds its offsets and Kafka keeps the backlog.
+// Each retry is logged at warn level with msg, op, attempt, wait and err.
+func retryWhileUnavailable(ctx context.Context, log *slog.Logger, b Backoff, msg, op string, fn func(ctx context.Context) error) error {
+	b = b.withDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	for attempt := 1; ; attempt++ {
+		err := fn(ctx)
+		if err == nil || !IsTemporary(err) || ctx.Err() != nil {
+			return err
+		}
+		wait := b.Wait(min(attempt, 30))
+		var ra retryAfter
+		if errors.As(err, &ra) && ra.RetryAfter() > wait {
+			wait = ra.RetryAfter()
+		}
+		log.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("op", op),
+			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.Any("err", err))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// Log messages of retryWhileUnavailable.
+const (
+	msgKafkaUnavailable = "kafka unavailable, retrying"
+	msgSinkUnavailable  = "sink unavailable, retrying"
+)
 
 // Do runs fn until it succeeds, returns a permanent error, the attempts run
 // out or ctx ends. It logs each retry with the operation name.

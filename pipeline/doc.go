@@ -12,6 +12,18 @@
 // whose outcome was not yet stored and loses none. A message that fails for
 // good goes to the dead-letter topic with its error before it is committed.
 //
+// A temporary failure of Kafka or of the sink is retried without limit, with
+// the capped Backoff waits and a warning per retry. IsTemporary counts
+// refused or reset connections, retriable Kafka error codes and timeouts. So
+// a stage rides out a broker or ClickHouse restart without exiting, and only
+// a permanent error stops it, with the message uncommitted.
+//
+// # Alerts
+//
+// The extract stage publishes the alerts of each result to risk.flags, keyed
+// by company (see Alerts and AlertKey), before it commits the input. A crash
+// between the two publishes them again, with the same HeaderAlertID.
+//
 // # Imports
 //
 // pipeline imports schemas and segmentio/kafka-go's message type only. The
@@ -26,5 +38,6 @@
 //
 // # Log keys
 //
-// stage, doc_id, source, topic, partition, offset, attempt, reason, err.
+// stage, doc_id, source, topic, partition, offset, op, attempt, wait,
+// reason, err.
 package pipeline

@@ -27,8 +27,8 @@ type FilingDecoder func(ctx context.Context, msg kafka.Message) (schemas.Filing,
 type Extractor func(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Result, error)
 
 // ExtractStage consumes filings.raw and publishes one result per document to
-// filings.extracted, a flag per high-severity risk to risk.flags, and each
-// document that fails to filings.dlq.
+// filings.extracted, its alerts (see Alerts) to risk.flags, and each document
+// that fails to filings.dlq.
 type ExtractStage struct {
 	Consumer    Consumer
 	Results     Producer
@@ -58,10 +58,16 @@ type ExtractStage struct {
 	Now func() time.Time
 
 	flagged atomic.Int64
+	alerted atomic.Int64
 }
 
-// Flagged returns how many risk flags the stage has published.
+// Flagged returns how many high_severity_risk alerts the stage has
+// published to risk.flags.
 func (s *ExtractStage) Flagged() int64 { return s.flagged.Load() }
+
+// Alerted returns how many alerts of every kind the stage has published to
+// risk.flags.
+func (s *ExtractStage) Alerted() int64 { return s.alerted.Load() }
 
 type extractJob struct {
 	msg  kafka.Message
@@ -117,7 +123,7 @@ func (s *ExtractStage) Run(ctx context.Context) error {
 		defer close(jobs)
 		defer close(order)
 		for {
-			msg, err := s.Consumer.FetchMessage(fetchCtx)
+			msg, err := fetch(fetchCtx, log, s.Backoff, s.Consumer)
 			if err != nil {
 				if fetchCtx.Err() == nil {
 					fetchErr = fmt.Errorf("pipeline: extract stage fetch: %w", err)
@@ -158,7 +164,7 @@ func (s *ExtractStage) Run(ctx context.Context) error {
 			stageErr = j.err
 			break
 		}
-		err := s.Backoff.Do(work, log, "commit", func(ctx context.Context) error {
+		err := retryWhileUnavailable(work, log, s.Backoff, msgKafkaUnavailable, "commit", func(ctx context.Context) error {
 			return s.Consumer.CommitMessages(ctx, j.msg)
 		})
 		if err != nil {
@@ -233,7 +239,7 @@ func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 		Value:   value,
 		Headers: []kafka.Header{{Key: HeaderSchema, Value: []byte(schemas.SchemaResult)}},
 	}
-	err = s.Backoff.Do(ctx, log, "produce result", func(ctx context.Context) error {
+	err = retryWhileUnavailable(ctx, log, s.Backoff, msgKafkaUnavailable, "produce result", func(ctx context.Context) error {
 		return s.Results.WriteMessages(ctx, out)
 	})
 	if err != nil {
@@ -315,46 +321,24 @@ func (e *timeoutError) Error() string {
 func (e *timeoutError) Unwrap() error  { return e.err }
 func (e *timeoutError) Reason() string { return "extract_timeout" }
 
-// flag publishes one risk.flags message per high-severity accepted risk.
+// flag publishes the result's alerts to risk.flags (see Alerts) in one
+// write, so that they are stored before the input offset is committed.
 func (s *ExtractStage) flag(ctx context.Context, log *slog.Logger, res *schemas.Result) error {
-	var msgs []kafka.Message
-	for _, r := range res.Risks {
-		if r.Severity != "high" {
-			continue
-		}
-		r := r
-		value, err := schemas.Marshal(schemas.SchemaRiskFlag, schemas.RiskFlag{
-			SchemaVersion: schemas.SchemaVersion,
-			Kind:          schemas.AlertHighSeverityRisk,
-			Severity:      r.Severity,
-			Summary:       r.Heading,
-			DocID:         res.Filing.DocID,
-			SourcePath:    res.Filing.SourcePath,
-			Company:       res.Filing.Company,
-			CIK:           res.Filing.CIK,
-			Form:          res.Filing.Form,
-			Risk:          &r,
-			FlaggedAt:     s.now(),
-		})
-		if err != nil {
-			return fmt.Errorf("risk flag %s of %s: %w", r.ID, res.Filing.SourcePath, err)
-		}
-		msgs = append(msgs, kafka.Message{
-			Key:     []byte(res.Filing.DocID),
-			Value:   value,
-			Headers: []kafka.Header{{Key: HeaderSchema, Value: []byte(schemas.SchemaRiskFlag)}},
-		})
+	msgs, high, err := alertMessages(res, s.now())
+	if err != nil {
+		return err
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	err := s.Backoff.Do(ctx, log, "produce risk flags", func(ctx context.Context) error {
+	err = retryWhileUnavailable(ctx, log, s.Backoff, msgKafkaUnavailable, "produce risk flags", func(ctx context.Context) error {
 		return s.Flags.WriteMessages(ctx, msgs...)
 	})
 	if err != nil {
 		return fmt.Errorf("produce %d risk flags: %w", len(msgs), err)
 	}
-	s.flagged.Add(int64(len(msgs)))
+	s.flagged.Add(int64(high))
+	s.alerted.Add(int64(len(msgs)))
 	return nil
 }
 
@@ -392,7 +376,7 @@ func sendDeadLetter(ctx context.Context, log *slog.Logger, p Producer, b Backoff
 		{Key: HeaderStage, Value: []byte(dl.Stage)},
 	}, msg.Headers...)
 	out := kafka.Message{Key: msg.Key, Value: value, Headers: headers}
-	err = b.Do(ctx, log, "produce dead letter", func(ctx context.Context) error {
+	err = retryWhileUnavailable(ctx, log, b, msgKafkaUnavailable, "produce dead letter", func(ctx context.Context) error {
 		return p.WriteMessages(ctx, out)
 	})
 	if err != nil {

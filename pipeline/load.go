@@ -61,7 +61,7 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 	if len(results) == 0 {
 		return nil
 	}
-	err := writeWhileUnavailable(ctx, log, s.Backoff, "sink write", func(ctx context.Context) error {
+	err := retryWhileUnavailable(ctx, log, s.Backoff, msgSinkUnavailable, "sink write", func(ctx context.Context) error {
 		return s.Sink.Write(ctx, results)
 	})
 	if err == nil {
@@ -79,7 +79,7 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 		slog.Int("results", len(results)), slog.Any("err", err))
 	for i, res := range results {
 		one := []*schemas.Result{res}
-		err := writeWhileUnavailable(ctx, log, s.Backoff, "sink write", func(ctx context.Context) error {
+		err := retryWhileUnavailable(ctx, log, s.Backoff, msgSinkUnavailable, "sink write", func(ctx context.Context) error {
 			return s.Sink.Write(ctx, one)
 		})
 		if err == nil {
@@ -94,31 +94,6 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 		}
 	}
 	return nil
-}
-
-// writeWhileUnavailable calls write until it succeeds, fails with an error
-// that is not temporary, or ctx ends. A temporary error (the server is down
-// or restarting) is retried without limit, with the backoff's capped waits,
-// because giving up would dead-letter results that are fine. Meanwhile the
-// stage holds its offsets and Kafka keeps the backlog.
-func writeWhileUnavailable(ctx context.Context, log *slog.Logger, b Backoff, op string, write func(ctx context.Context) error) error {
-	b = b.withDefaults()
-	for attempt := 1; ; attempt++ {
-		err := write(ctx)
-		if err == nil || !IsTemporary(err) || ctx.Err() != nil {
-			return err
-		}
-		wait := b.Wait(min(attempt, 30))
-		log.LogAttrs(ctx, slog.LevelWarn, "sink unavailable, retrying", slog.String("op", op),
-			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.Any("err", err))
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		case <-t.C:
-		}
-	}
 }
 
 func (s *LoadStage) loaded(results []*schemas.Result) {
@@ -205,7 +180,7 @@ func (r *DeadLetterRecorder) Run(ctx context.Context) error {
 		if len(letters) == 0 {
 			return nil
 		}
-		err := writeWhileUnavailable(ctx, log, r.Backoff, "sink write dead letters", func(ctx context.Context) error {
+		err := retryWhileUnavailable(ctx, log, r.Backoff, msgSinkUnavailable, "sink write dead letters", func(ctx context.Context) error {
 			return r.Sink.WriteDeadLetters(ctx, letters)
 		})
 		if err != nil {

@@ -203,6 +203,7 @@ func (tempErr) Error() string   { return "broker unavailable" }
 func (tempErr) Temporary() bool { return true }
 
 func TestExtractStageProduceFailureNotCommitted(t *testing.T) {
+	start := time.Now()
 	in := newFakeConsumer("filings.raw", []byte("a"), []byte("b"))
 	results := &fakeProducer{fail: func(m kafka.Message) error { return tempErr{} }}
 	stage := &ExtractStage{
@@ -213,10 +214,12 @@ func TestExtractStageProduceFailureNotCommitted(t *testing.T) {
 		Extract: func(context.Context, schemas.Filing, []byte) (*schemas.Result, error) {
 			return testResult("x"), nil
 		},
-		Workers: 1,
-		Backoff: fastBackoff,
+		Workers:      1,
+		DrainTimeout: 20 * time.Millisecond,
+		Backoff:      fastBackoff,
 	}
-	err := stage.Run(context.Background())
+	// A temporary error is retried until the stage stops.
+	err := runUntil(t, stage.Run, func() bool { return len(results.all()) == 0 && time.Since(start) > 50*time.Millisecond })
 	var se *StageError
 	if !errors.As(err, &se) {
 		t.Fatalf("Run = %v, want a *StageError", err)

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,23 +55,24 @@ func TestWorkersPublishExtractLoad(t *testing.T) {
 	if err := run(context.Background(), []string{"publish", "--brokers", brokers, "--blob-dir", blobs, "../../fixtures"}, &stdout, &stderr); err != nil {
 		t.Fatalf("publish: %v\n%s", err, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "7 published") {
-		t.Errorf("publish output %q, want 7 published", stdout.String())
+	good, bad := fixtureCounts(t, "../../fixtures")
+	if want := fmt.Sprintf("%d published", good+bad); !strings.Contains(stdout.String(), want) {
+		t.Errorf("publish output %q, want %s", stdout.String(), want)
 	}
 
-	// The 3 fixture filings load; the 4 bad inputs become dead letters.
+	// The fixture filings load; the inputs under bad/ become dead letters.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		filings := countLines(filepath.Join(out, "filings.json"))
 		letters := countLines(filepath.Join(out, "dead_letters.json"))
-		if filings+letters >= 7 {
-			if filings != 3 || letters != 4 {
-				t.Errorf("filings %d, dead letters %d; want 3 and 4", filings, letters)
+		if filings+letters >= good+bad {
+			if filings != good || letters != bad {
+				t.Errorf("filings %d, dead letters %d; want %d and %d", filings, letters, good, bad)
 			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after 60s: %d filings and %d dead letters, want 7 in all", filings, letters)
+			t.Fatalf("after 60s: %d filings and %d dead letters, want %d in all", filings, letters, good+bad)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -80,6 +83,32 @@ func TestWorkersPublishExtractLoad(t *testing.T) {
 			t.Errorf("%s exited with %v after cancel, want nil", cmd, err)
 		}
 	}
+}
+
+// fixtureCounts returns the number of filing documents (PDF, HTML and
+// text files) under dir outside bad/ and inside it.
+func fixtureCounts(t *testing.T, dir string) (good, bad int) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch filepath.Ext(path) {
+		case ".pdf", ".htm", ".html", ".xhtml", ".txt":
+		default:
+			return nil
+		}
+		if filepath.Base(filepath.Dir(path)) == "bad" {
+			bad++
+		} else {
+			good++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return good, bad
 }
 
 func countLines(path string) int {
@@ -117,5 +146,29 @@ func TestDemoIgnoresOtherDocuments(t *testing.T) {
 	}
 	if !strings.Contains(got, "1 published, 1 loaded, 0 dead-lettered") {
 		t.Errorf("summary:\n%s", got)
+	}
+}
+
+func TestLoadBatchFlagsInvalid(t *testing.T) {
+	tests := [][]string{
+		{"--batch-rows", "-1"},
+		{"--batch-interval", "-5ms"},
+	}
+	for _, args := range tests {
+		t.Run(args[0], func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), append([]string{"load", "--brokers", "127.0.0.1:1", "--metrics-addr", ""}, args...), &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error(), "invalid --batch-rows") {
+				t.Errorf("got %v, want an invalid --batch-rows or --batch-interval error", err)
+			}
+		})
+	}
+}
+
+func TestTopicPrefixFlagInvalid(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"extract", "--brokers", "127.0.0.1:1", "--metrics-addr", "", "--topic-prefix", "bad prefix"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "invalid TopicPrefix") {
+		t.Errorf("got %v, want an invalid TopicPrefix error", err)
 	}
 }

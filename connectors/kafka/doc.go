@@ -20,6 +20,21 @@
 // its downstream write gets at-least-once delivery: a message whose offset
 // was not committed is delivered again after a restart or rebalance.
 //
+// # Topic prefix
+//
+// Config.TopicPrefix goes in front of every topic name that NewReader,
+// NewWriter and EnsureTopics use, so several pipelines (or test runs) can
+// share one cluster. Those functions, Scan and Follow take names without
+// the prefix; FetchAt and PartitionOffsets take the full name that a message
+// or a dead letter carries.
+//
+// # Reading without a group
+//
+// Scan reads what a topic holds when it starts, Follow reads new messages
+// until its context ends, and FetchAt reads one message by position. None of
+// them joins a consumer group or commits; finx dlq replay and finx alerts
+// tail use them.
+//
 // # Filing envelope
 //
 // A filings.raw message has the DocID (lowercase hex SHA-256 of the content)

@@ -21,10 +21,12 @@ const idleTimeout = 30 * time.Second
 //   - A fetch waits at most MaxWait for new records, and fetches up to
 //     MaxMessageBytes, so the largest message allowed by the writers fits.
 //
-// cfg gets its defaults here. NewReader panics, as kafkago.NewReader does,
-// when groupID or topic is empty or cfg has no brokers; call cfg.Validate
-// first. The caller must Close the reader, which also leaves the group so
-// that the next member is assigned its partitions at once.
+// The reader reads cfg.Topic(topic), so topic is a name without the
+// TopicPrefix. cfg gets its defaults here. NewReader panics, as
+// kafkago.NewReader does, when groupID or topic is empty or cfg has no
+// brokers; call cfg.Validate first. The caller must Close the reader, which
+// also leaves the group so that the next member is assigned its partitions
+// at once.
 //
 // NOTE: call CommitMessages only before Close. After Close, kafka-go v0.4.51
 // may queue the commit and wait for ctx to be done instead of returning
@@ -38,7 +40,7 @@ func NewReader(cfg Config, groupID, topic string) *kafkago.Reader {
 	return kafkago.NewReader(kafkago.ReaderConfig{
 		Brokers: cfg.Brokers,
 		GroupID: groupID,
-		Topic:   topic,
+		Topic:   cfg.Topic(topic),
 		Dialer: &kafkago.Dialer{
 			ClientID:  cfg.ClientID,
 			Timeout:   cfg.DialTimeout,

@@ -23,7 +23,8 @@ const topicPollInterval = 50 * time.Millisecond
 // cfg.MaxMessageBytes, and waits until the cluster metadata lists every
 // topic with a leader for each partition. The request goes to the controller
 // broker. A topic that already exists is kept as it is, whatever its
-// partition count. With no topics, EnsureTopics ensures Topics().
+// partition count. With no topics, EnsureTopics ensures Topics(). Each name
+// gets cfg.TopicPrefix in front.
 //
 // EnsureTopics gives up when ctx is done, or after 30 s when ctx has no
 // deadline.
@@ -35,6 +36,11 @@ func EnsureTopics(ctx context.Context, cfg Config, topics ...string) error {
 	if len(topics) == 0 {
 		topics = Topics()
 	}
+	full := make([]string, len(topics))
+	for i, t := range topics {
+		full[i] = cfg.Topic(t)
+	}
+	topics = full
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, topicWaitTimeout)

@@ -18,9 +18,10 @@ import (
 //   - Missing topics are an error, not created on the fly: call EnsureTopics
 //     first.
 //
-// cfg gets its defaults here. NewWriter does not connect; the first write
-// does. An invalid Compression falls back to none, so call cfg.Validate
-// first. The caller must Close the writer.
+// The writer writes to cfg.Topic(topic), so topic is a name without the
+// TopicPrefix. cfg gets its defaults here. NewWriter does not connect; the
+// first write does. An invalid Compression falls back to none, so call
+// cfg.Validate first. The caller must Close the writer.
 func NewWriter(cfg Config, topic string) *kafkago.Writer {
 	cfg = cfg.WithDefaults()
 	codec, err := compressionCodec(cfg.Compression)
@@ -30,7 +31,7 @@ func NewWriter(cfg Config, topic string) *kafkago.Writer {
 	info, errs := kafkaLoggers(cfg.Logger)
 	return &kafkago.Writer{
 		Addr:            kafkago.TCP(cfg.Brokers...),
-		Topic:           topic,
+		Topic:           cfg.Topic(topic),
 		Balancer:        kafkago.Murmur2Balancer{},
 		MaxAttempts:     cfg.MaxAttempts,
 		WriteBackoffMin: cfg.BackoffMin,
