@@ -147,7 +147,7 @@ func TestEvalCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatalf("eval: %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
-	for _, want := range []string{"recall against", "risk", "number", "guidance", "(0 failed)"} {
+	for _, want := range []string{"scores against", "risk", "number", "guidance", "(0 failed)", "by form", "by media"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("eval output lacks %q:\n%s", want, stdout.String())
 		}

@@ -32,7 +32,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	lf.register(fs)
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up when documents are still unaccounted for after this long")
-	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (rules), deepseek (LLM with the rules as fallback; needs DEEPSEEK_API_KEY) or auto (deepseek when the key is set) (env FINX_PROVIDER)")
+	provider := registerProviderFlags(fs)
+	historyDir := fs.String("history", "", historyUsage+"; default OUT/history under --out, \"off\" turns change tracking off")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: finx demo [flags] [PATH...]")
 		fmt.Fprintln(stderr, "Publishes every PDF, HTML, inline XBRL and EDGAR .txt document under PATH (default fixtures)")
@@ -55,7 +56,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	extract, prov, err := newExtractor(*provider, logger)
+	hist, err := demoHistory(*historyDir, sf.out, sf.clickhouse != "")
+	if err != nil {
+		return err
+	}
+	extract, prov, err := newExtractor(*provider, logger, hist)
 	if err != nil {
 		return err
 	}
@@ -134,8 +139,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	published, _, loaded, dead := tr.counts()
-	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates); %d risk flags (high severity) published to %s\n",
-		published, loaded, dead, len(walked.Skipped), extractStage.Flagged(), kafka.TopicRiskFlags)
+	fmt.Fprintf(stdout, "\n%d published, %d loaded, %d dead-lettered, %d skipped (not filing documents or duplicates); %d alerts published to %s\n",
+		published, loaded, dead, len(walked.Skipped), extractStage.Alerted(), kafka.TopicRiskFlags)
 	if line := usageLine(prov); line != "" {
 		fmt.Fprintln(stdout, line)
 	}

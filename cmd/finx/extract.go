@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/finx-dev/finx/connectors/files"
 
-	"github.com/finx-dev/finx/connectors/deepseek"
 	"github.com/finx-dev/finx/extractors/html"
 	"github.com/finx-dev/finx/extractors/llm"
 	"github.com/finx-dev/finx/extractors/passes"
@@ -28,69 +26,42 @@ var (
 )
 
 // newExtractor returns the extract stage's work: parse, find sections, run
-// the passes with the named provider.
-func newExtractor(provider string, logger *slog.Logger) (pipeline.Extractor, passes.Provider, error) {
-	p, cfg, err := newProvider(provider, logger)
+// the passes with the named provider. hist, when not nil, holds each
+// company's earlier filings, against which risks and guidance are compared.
+func newExtractor(provider providerFlags, logger *slog.Logger, hist passes.History) (pipeline.Extractor, passes.Provider, error) {
+	p, cfg, err := newProviderFlags(provider, logger)
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg.History = hist
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
 	return func(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Result, error) {
-		doc, err := parseDocument(ctx, f, content)
-		if err != nil {
-			return nil, err
-		}
-		// A document with no text (a scanned PDF, an empty page tree) would
-		// load as an empty success and hide that nothing was read.
-		if strings.TrimSpace(doc.Text) == "" {
-			return nil, &noTextError{path: f.SourcePath, warnings: doc.Warnings}
-		}
-		doc.Sections, err = sections.FindContext(ctx, doc)
-		if err != nil {
-			return nil, err
-		}
-		return passes.Run(ctx, doc, p, cfg)
+		_, res, err := extractDocument(ctx, f, content, p, cfg)
+		return res, err
 	}, p, nil
 }
 
-// newProvider picks the extraction provider: offline (the rules), deepseek
-// (the LLM, with the rules as its fallback when the API fails), or auto
-// (deepseek when DEEPSEEK_API_KEY is set, offline otherwise).
-func newProvider(name string, logger *slog.Logger) (passes.Provider, passes.Config, error) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+// extractDocument parses content, finds its sections and runs the passes. It
+// also returns the parsed document, whose text the citations point into.
+func extractDocument(ctx context.Context, f schemas.Filing, content []byte, p passes.Provider, cfg passes.Config) (*schemas.Document, *schemas.Result, error) {
+	doc, err := parseDocument(ctx, f, content)
+	if err != nil {
+		return nil, nil, err
 	}
-	cfg := passes.Config{Logger: logger}
-	if name == "auto" {
-		name = "offline"
-		if os.Getenv(deepseek.EnvAPIKey) != "" {
-			name = "deepseek"
-		}
+	// A document with no text (a scanned PDF, an empty page tree) would
+	// load as an empty success and hide that nothing was read.
+	if strings.TrimSpace(doc.Text) == "" {
+		return nil, nil, &noTextError{path: f.SourcePath, warnings: doc.Warnings}
 	}
-	switch name {
-	case "offline", "rules", "":
-		return rules.New(), cfg, nil
-	case "deepseek":
-		dcfg := deepseek.ConfigFromEnv()
-		dcfg.Logger = logger
-		client, err := deepseek.New(dcfg)
-		if err != nil {
-			return nil, cfg, fmt.Errorf("provider deepseek: %w (set %s)", err, deepseek.EnvAPIKey)
-		}
-		complete := llm.CompleterFunc(func(ctx context.Context, system, user string, maxTokens int) (llm.Completion, error) {
-			c, err := client.Complete(ctx, system, user, maxTokens)
-			return llm.Completion(c), err
-		})
-		p, err := llm.New(complete, llm.Config{Model: client.Model(), Fallback: rules.New(), Logger: logger})
-		if err != nil {
-			return nil, cfg, err
-		}
-		logger.Info("extraction provider", "provider", p.Name(), "config", dcfg)
-		return p, cfg, nil
+	doc.Sections, err = sections.FindContext(ctx, doc)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, cfg, fmt.Errorf("invalid --provider %q: want offline, deepseek or auto", name)
+	doc.Warnings = append(doc.Warnings, sections.Check(doc, doc.Sections)...)
+	res, err := passes.Run(ctx, doc, p, cfg)
+	return doc, res, err
 }
 
 // parseDocument parses content by media type and fills the envelope. Fields
@@ -169,15 +140,3 @@ func describe(path string, content []byte) schemas.Filing {
 }
 
 func findSections(doc *schemas.Document) []schemas.Section { return sections.Find(doc) }
-
-// usageLine describes what an LLM provider spent, for the demo summary, or
-// returns "" for the offline provider.
-func usageLine(p passes.Provider) string {
-	lp, ok := p.(*llm.Provider)
-	if !ok {
-		return ""
-	}
-	u := lp.Usage()
-	return fmt.Sprintf("%s: %d calls, %d prompt tokens (%d from cache), %d completion tokens, %d repairs, %d batches served by the offline fallback, %d quotes not in the text",
-		lp.Name(), u.Calls, u.PromptTokens, u.CacheHitTokens, u.CompletionTokens, u.Repairs, u.Fallbacks, u.Hallucinated)
-}

@@ -6,6 +6,12 @@
 //	finx load                run the load stage as a long-lived worker
 //	finx parse [--json] FILE print a document as the passes see it
 //	finx eval DIR            score extraction against DIR/gold.jsonl
+//	finx crawl               fetch filings from SEC EDGAR to a folder or filings.raw
+//	finx migrate             apply the ClickHouse schema migrations
+//	finx serve               review extractions in a browser
+//	finx alerts tail         print the alerts on risk.flags
+//	finx dlq replay          send dead letters back through the pipeline
+//	finx llm-sim             serve a local chat completions API for tests
 //
 // Run finx COMMAND -h for each command's flags.
 package main
@@ -41,8 +47,14 @@ func commands() []command {
 		{"publish", "publish documents under PATH to filings.raw", runPublish},
 		{"extract", "run the extract stage: filings.raw to filings.extracted, risk.flags and filings.dlq", runExtract},
 		{"load", "run the load stage: filings.extracted and filings.dlq to ClickHouse or files", runLoad},
+		{"migrate", "apply the pending ClickHouse schema migrations; --dry-run prints them", runMigrate},
 		{"parse", "print a document's parsed text, or the whole parsed document with --json", runParse},
 		{"eval", "extract a folder in process and score it against its gold.jsonl: recall, grounding, latency", runEval},
+		{"crawl", "fetch 10-K, 10-Q and 8-K earnings documents from SEC EDGAR to a folder or filings.raw", runCrawl},
+		{"alerts", "alerts tail: print the alerts on risk.flags, filtered by company, severity and kind", runAlerts},
+		{"dlq", "dlq replay: publish the messages of dead letters on filings.dlq again", runDLQ},
+		{"serve", "serve the review web application: highlighted filings, review queue, company pages", runServe},
+		{"llm-sim", "serve a local stand-in of the DeepSeek API that answers like the rules, with injected faults", runLLMSim},
 	}
 }
 

@@ -49,6 +49,7 @@ type serviceFlags struct {
 	out         string
 	blobDir     string
 	groupPrefix string
+	topicPrefix string
 }
 
 // registerKafka adds the Kafka and blob store flags. groupPrefix is the
@@ -57,6 +58,7 @@ type serviceFlags struct {
 func (s *serviceFlags) registerKafka(fs *flag.FlagSet, groupPrefix string) {
 	fs.StringVar(&s.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
 	fs.StringVar(&s.groupPrefix, "group-prefix", envOr("FINX_GROUP_PREFIX", groupPrefix), "prefix of the stages' consumer group ids (env FINX_GROUP_PREFIX)")
+	fs.StringVar(&s.topicPrefix, "topic-prefix", os.Getenv("FINX_TOPIC_PREFIX"), "prefix of every topic name, so that several pipelines can share one cluster: with \"t1.\" the stages use t1.filings.raw and so on (env FINX_TOPIC_PREFIX)")
 	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents over the inline limit; every process of a pipeline needs the same folder (env FINX_BLOB_DIR)")
 }
 
@@ -80,7 +82,7 @@ func (s *serviceFlags) registerSink(fs *flag.FlagSet) {
 }
 
 func (s *serviceFlags) kafkaConfig(logger *slog.Logger) kafka.Config {
-	return kafka.Config{Brokers: splitList(s.brokers), Logger: logger}
+	return kafka.Config{Brokers: splitList(s.brokers), TopicPrefix: s.topicPrefix, Logger: logger}
 }
 
 // sink is the load stage's destination, ClickHouse or files, with Close.
@@ -92,7 +94,8 @@ type sink interface {
 // openSink opens ClickHouse when an address is set, else the file sink.
 // reg receives the ClickHouse sink's metrics; nil registers none. With
 // fresh set, the file sink first removes the table files of an earlier run,
-// because it appends and the demo's output should hold one run only.
+// because it appends and the demo's output should hold one run only. Review
+// decisions are kept: they are people's work, not the run's output.
 func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg prometheus.Registerer, fresh bool) (sink, string, error) {
 	if s.clickhouse != "" {
 		ch, err := clickhouse.Open(ctx, clickhouse.Config{
@@ -109,6 +112,9 @@ func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg pr
 	}
 	if fresh {
 		for _, t := range clickhouse.Tables() {
+			if t.Name == clickhouse.TableReviewDecisions {
+				continue
+			}
 			path := filepath.Join(s.out, t.Name+".json")
 			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return nil, "", fmt.Errorf("remove the earlier run's %s: %w", path, err)

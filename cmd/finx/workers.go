@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/finx-dev/finx/connectors/kafka"
+	"github.com/finx-dev/finx/extractors/sections"
 	"github.com/finx-dev/finx/pipeline"
 )
 
@@ -145,7 +146,8 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	lf.register(fs)
 	wf.register(fs, "127.0.0.1:9464")
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
-	provider := fs.String("provider", envOr("FINX_PROVIDER", "offline"), "extraction provider: offline (rules), deepseek (LLM with the rules as fallback; needs DEEPSEEK_API_KEY) or auto (deepseek when the key is set) (env FINX_PROVIDER)")
+	provider := registerProviderFlags(fs)
+	historyDir := fs.String("history", os.Getenv("FINX_HISTORY_DIR"), historyUsage+"; empty turns change tracking off (env FINX_HISTORY_DIR)")
 	if err := parseFlagsArgs(fs, args, 0); err != nil {
 		return err
 	}
@@ -153,7 +155,13 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	extract, prov, err := newExtractor(*provider, logger)
+	hist, err := openHistory(*historyDir)
+	if err != nil {
+		return err
+	}
+	reg := newRegistry()
+	provider.registerer = reg
+	extract, prov, err := newExtractor(*provider, logger, hist)
 	if err != nil {
 		return err
 	}
@@ -166,7 +174,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, newRegistry())
+	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, reg)
 	if err != nil {
 		return err
 	}
@@ -193,8 +201,13 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sf.registerSink(fs)
 	lf.register(fs)
 	wf.register(fs, "127.0.0.1:9465")
+	batchRows := fs.Int("batch-rows", 0, "most results written to the sink in one batch; 0 means 500")
+	batchInterval := fs.Duration("batch-interval", 0, "longest a result waits for its batch to fill, such as 500ms; 0 means 1s")
 	if err := parseFlagsArgs(fs, args, 0); err != nil {
 		return err
+	}
+	if *batchRows < 0 || *batchInterval < 0 {
+		return fmt.Errorf("invalid --batch-rows %d or --batch-interval %v: want 0 or more", *batchRows, *batchInterval)
 	}
 	logger, err := lf.logger(stderr)
 	if err != nil {
@@ -219,6 +232,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	st := stages{groupPrefix: sf.groupPrefix, metrics: km}
 	defer st.Close()
 	load := st.load(kcfg, sk, logger, m, nil)
+	load.Batch = pipeline.BatchConfig{Rows: *batchRows, Interval: *batchInterval}
 	rec := st.deadLetters(kcfg, sk, logger, nil)
 	logger.Info("load stage started", "brokers", sf.brokers, "sink", where)
 
@@ -264,6 +278,7 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	doc.Sections = findSections(doc)
+	doc.Warnings = append(doc.Warnings, sections.Check(doc, doc.Sections)...)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

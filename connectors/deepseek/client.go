@@ -25,6 +25,42 @@ type Completion struct {
 	// CacheHitTokens are prompt tokens served from the context cache
 	// (usage.prompt_cache_hit_tokens).
 	CacheHitTokens int
+	// Attempts records every HTTP attempt of the call, the failed ones
+	// included. Complete fills it on success and on error.
+	Attempts []Attempt
+}
+
+// Attempt outcomes, the vocabulary of schemas.LLMCall.Outcome.
+const (
+	OutcomeOK          = "ok"
+	OutcomeRetried     = "retried"
+	OutcomeTruncated   = "truncated"
+	OutcomeInvalidJSON = "invalid_json"
+	OutcomeHTTP4xx     = "http_4xx"
+	OutcomeHTTP5xx     = "http_5xx"
+	OutcomeTimeout     = "timeout"
+	OutcomeTransport   = "transport"
+	OutcomeCanceled    = "canceled"
+)
+
+// Attempt is one HTTP request of a Complete call.
+type Attempt struct {
+	// Outcome is OutcomeRetried for a failed attempt that another one
+	// followed, else the attempt's own outcome: ok, truncated, invalid_json
+	// (empty content, no finish reason or the content filter), http_4xx,
+	// http_5xx, timeout, transport or canceled.
+	Outcome string
+	// StatusCode is the HTTP status, 0 when no response arrived.
+	StatusCode int
+	// Token counts from the response's usage; zero without a response.
+	PromptTokens, CompletionTokens, CacheHitTokens int
+	// Latency is the time from sending the request to reading the whole
+	// response, keep-alive lines included.
+	Latency time.Duration
+	// Start is when the attempt began.
+	Start time.Time
+	// Err is the attempt's error, nil when it succeeded.
+	Err error
 }
 
 // Client calls the chat completions endpoint. It is safe for concurrent use.
@@ -91,22 +127,36 @@ func (c *Client) Complete(ctx context.Context, system, user string, maxTokens in
 	}
 
 	var last error
+	var attempts []Attempt
 	for attempt := 1; attempt <= c.cfg.MaxAttempts; attempt++ {
 		began := time.Now()
 		comp, err := c.attempt(ctx, params)
-		c.metrics.observe(comp, err, time.Since(began))
+		took := time.Since(began)
+		c.metrics.observe(comp, err, took)
+		attempts = append(attempts, Attempt{
+			Outcome:          callOutcome(err),
+			StatusCode:       statusOf(err, comp),
+			PromptTokens:     comp.PromptTokens,
+			CompletionTokens: comp.CompletionTokens,
+			CacheHitTokens:   comp.CacheHitTokens,
+			Latency:          took,
+			Start:            began,
+			Err:              err,
+		})
 		if err == nil {
+			comp.Attempts = attempts
 			return comp, nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Completion{}, ctxErr
+			return Completion{Attempts: attempts}, ctxErr
 		}
 		last = err
 		if !temporary(err) {
 			if errors.Is(err, ErrTruncated) {
+				comp.Attempts = attempts
 				return comp, err
 			}
-			return Completion{}, err
+			return Completion{Attempts: attempts}, err
 		}
 		if attempt == c.cfg.MaxAttempts {
 			break
@@ -114,14 +164,15 @@ func (c *Client) Complete(ctx context.Context, system, user string, maxTokens in
 		wait := c.wait(attempt, err)
 		if wait < 0 {
 			// The server asked for a longer pause than MaxRetryAfter.
-			return Completion{}, err
+			return Completion{Attempts: attempts}, err
 		}
-		c.cfg.Logger.WarnContext(ctx, "deepseek retry", "attempt", attempt, "status", statusOf(err), "wait", wait, "err", err)
+		attempts[len(attempts)-1].Outcome = OutcomeRetried
+		c.cfg.Logger.WarnContext(ctx, "deepseek retry", "attempt", attempt, "status", statusOf(err, comp), "wait", wait, "err", err)
 		if err := c.sleep(ctx, wait); err != nil {
-			return Completion{}, err
+			return Completion{Attempts: attempts}, err
 		}
 	}
-	return Completion{}, &AttemptsError{Attempts: c.cfg.MaxAttempts, Err: last}
+	return Completion{Attempts: attempts}, &AttemptsError{Attempts: c.cfg.MaxAttempts, Err: last}
 }
 
 // attempt makes one request under the per-attempt deadline.
@@ -219,10 +270,15 @@ func temporary(err error) bool {
 	return errors.As(err, &t) && t.Temporary()
 }
 
-func statusOf(err error) int {
+// statusOf returns the HTTP status of an attempt: the error's status, 200
+// for a response whose content failed a check, 0 without a response.
+func statusOf(err error, comp Completion) int {
 	var apiErr *APIError
-	if errors.As(err, &apiErr) {
+	switch {
+	case errors.As(err, &apiErr):
 		return apiErr.StatusCode
+	case err == nil, comp.FinishReason != "", errors.As(err, new(*ContentError)):
+		return http.StatusOK
 	}
 	return 0
 }

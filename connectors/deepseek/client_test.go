@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -54,8 +55,13 @@ func TestCompleteRequestFields(t *testing.T) {
 		t.Fatalf("Complete: %v", err)
 	}
 	want := deepseek.Completion{Content: `{"ok":true}`, FinishReason: "stop", PromptTokens: 120, CompletionTokens: 7, CacheHitTokens: 64}
-	if got != want {
+	attempts := got.Attempts
+	got.Attempts = nil
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("completion: got %+v, want %+v", got, want)
+	}
+	if len(attempts) != 1 || attempts[0].Outcome != deepseek.OutcomeOK || attempts[0].StatusCode != 200 || attempts[0].PromptTokens != 120 {
+		t.Errorf("attempts: got %+v, want one ok attempt with 120 prompt tokens", attempts)
 	}
 	reqs := srv.Requests()
 	if len(reqs) != 1 {
@@ -350,6 +356,52 @@ func TestCompleteMetrics(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := values[tt.metric]; got != tt.want {
 				t.Errorf("%s: got %g, want %g", tt.metric, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompleteRecordsAttempts(t *testing.T) {
+	tests := []struct {
+		name     string
+		replies  []deepseektest.Reply
+		wantErr  bool
+		outcomes []string
+		statuses []int
+	}{
+		{"503 then ok", []deepseektest.Reply{deepseektest.Status(503, ""), deepseektest.JSON(`{"a":1}`)}, false,
+			[]string{deepseek.OutcomeRetried, deepseek.OutcomeOK}, []int{503, 200}},
+		{"empty then ok", []deepseektest.Reply{deepseektest.Empty(), deepseektest.JSON(`{"a":1}`)}, false,
+			[]string{deepseek.OutcomeRetried, deepseek.OutcomeOK}, []int{200, 200}},
+		{"402 stops", []deepseektest.Reply{deepseektest.Status(402, "")}, true,
+			[]string{deepseek.OutcomeHTTP4xx}, []int{402}},
+		{"truncated", []deepseektest.Reply{deepseektest.Truncated(`{"a":`)}, true,
+			[]string{deepseek.OutcomeTruncated}, []int{200}},
+		{"500 until the last attempt", []deepseektest.Reply{deepseektest.Status(500, ""), deepseektest.Status(500, "")}, true,
+			[]string{deepseek.OutcomeRetried, deepseek.OutcomeHTTP5xx}, []int{500, 500}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := deepseektest.New(t, testKey)
+			srv.Enqueue(tt.replies...)
+			c := newClient(t, srv, func(cfg *deepseek.Config) { cfg.MaxAttempts = 2 })
+			got, err := c.Complete(context.Background(), "system json", prompt, 512)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error: got %v, want error %v", err, tt.wantErr)
+			}
+			if len(got.Attempts) != len(tt.outcomes) {
+				t.Fatalf("attempts: got %+v, want %d", got.Attempts, len(tt.outcomes))
+			}
+			for i, a := range got.Attempts {
+				if a.Outcome != tt.outcomes[i] {
+					t.Errorf("attempt %d outcome: got %q, want %q", i+1, a.Outcome, tt.outcomes[i])
+				}
+				if a.StatusCode != tt.statuses[i] {
+					t.Errorf("attempt %d status: got %d, want %d", i+1, a.StatusCode, tt.statuses[i])
+				}
+				if a.Start.IsZero() {
+					t.Errorf("attempt %d has no start time", i+1)
+				}
 			}
 		})
 	}

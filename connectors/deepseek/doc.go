@@ -10,13 +10,23 @@
 // package applies one policy. 429 and 503 are retried with jittered
 // exponential backoff, and each wait lasts at least the server's
 // Retry-After. 500, 502, 504, transport errors, per-attempt timeouts and
-// empty or whitespace-only content are retried the same way. 401 and 402 stop at once with an
-// *APIError that wraps ErrUnauthorized or ErrInsufficientBalance and
-// reports Unavailable() == true. 400 and 422 are not retried. A completion
+// empty or whitespace-only content are retried the same way. 401 and 402
+// stop at once with an *APIError that wraps ErrUnauthorized or
+// ErrInsufficientBalance and reports Unavailable() == true and its
+// HTTPStatus(). 400 and 422 are not retried. A completion
 // cut at max_tokens (finish_reason "length") returns a *ContentError that
 // wraps ErrTruncated and is never parsed as JSON. The API, content and
 // transport errors implement Temporary() bool, and *APIError also
-// RetryAfter() time.Duration.
+// RetryAfter() time.Duration. *ContentError reports InvalidOutput() == true.
+//
+// # Attempt records
+//
+// Completion.Attempts lists every HTTP attempt of a Complete call, also
+// when it returns an error. Each has the status, the token counts, the
+// start, the latency and an outcome in the vocabulary of schemas.LLMCall:
+// ok, retried, truncated, invalid_json, http_4xx, http_5xx, timeout,
+// transport or canceled. A failed attempt that another one followed has
+// the outcome retried.
 //
 // # Deadlines
 //
@@ -38,7 +48,7 @@
 // wait and err, and never logs the API key: Config implements
 // slog.LogValuer and prints the key as "[redacted]".
 //
-// deepseek imports no other finx package. The LLM provider in
-// extractors/llm declares the Completer interface that Client satisfies
-// through a one-line conversion of Completion.
+// deepseek imports only internal/promreg of finx. The LLM provider in
+// extractors/llm declares the Completer interface, and cmd/finx adapts
+// Client to it by copying Completion and its attempts.
 package deepseek

@@ -86,6 +86,10 @@ func (e *APIError) Unavailable() bool {
 // RetryAfter returns the server's Retry-After, zero when absent.
 func (e *APIError) RetryAfter() time.Duration { return e.Wait }
 
+// HTTPStatus returns StatusCode, so that callers classify the error through
+// an interface without importing this package.
+func (e *APIError) HTTPStatus() int { return e.StatusCode }
+
 // ContentError is a 200 response whose content cannot be used.
 type ContentError struct {
 	FinishReason string
@@ -99,6 +103,10 @@ func (e *ContentError) Error() string {
 }
 
 func (e *ContentError) Unwrap() error { return e.Err }
+
+// InvalidOutput returns true: the server answered, but the answer cannot be
+// used as it is.
+func (e *ContentError) InvalidOutput() bool { return true }
 
 // Temporary reports whether a retry of the same request may succeed: true
 // for empty content and a missing finish reason, false for truncation and

@@ -95,3 +95,26 @@ func outcome(err error) string {
 	}
 	return "transport"
 }
+
+// callOutcome returns the schemas.LLMCall outcome of an attempt's result.
+func callOutcome(err error) string {
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		return OutcomeOK
+	case errors.As(err, &apiErr):
+		if apiErr.StatusCode >= 500 {
+			return OutcomeHTTP5xx
+		}
+		return OutcomeHTTP4xx
+	case errors.Is(err, ErrTruncated):
+		return OutcomeTruncated
+	case errors.Is(err, ErrEmptyContent), errors.Is(err, ErrNoFinishReason), errors.Is(err, ErrContentFilter):
+		return OutcomeInvalidJSON
+	case errors.Is(err, ErrTimeout):
+		return OutcomeTimeout
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return OutcomeCanceled
+	}
+	return OutcomeTransport
+}

@@ -171,7 +171,9 @@ func TestCorpusRoundTrip(t *testing.T) {
 				t.Fatalf("rules run: %v", err)
 			}
 			o := &oracle{t: t, doc: doc}
-			p, err := llm.New(o, llm.Config{Model: "oracle", Fallback: rules.New()})
+			// Whole chunks, because the oracle looks each chunk up in the
+			// document.
+			p, err := llm.New(o, llm.Config{Model: "oracle", Fallback: rules.New(), FullChunks: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -95,10 +95,19 @@ func TestExtractSplitsTruncatedBatch(t *testing.T) {
 }
 
 func TestExtractFallbackShiftsHints(t *testing.T) {
-	c := &scripted{}
-	c.add(llm.Completion{Content: risksJSON(risk(headingSuppliers, "supply_chain")), FinishReason: "stop"}, nil)
-	c.add(llm.Completion{}, errors.New("test: server unreachable"))
-	p, err := llm.New(c, llm.Config{Model: "m", Fallback: rules.New(), BatchBytes: 1})
+	// Batches go out concurrently, so the reply depends on the chunk sent.
+	var mu sync.Mutex
+	calls := 0
+	c := llm.CompleterFunc(func(_ context.Context, _, user string, _ int) (llm.Completion, error) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		if strings.Contains(user, "chunk=0 ") {
+			return llm.Completion{Content: risksJSON(risk(headingSuppliers, "supply_chain")), FinishReason: "stop"}, nil
+		}
+		return llm.Completion{}, errors.New("test: server unreachable")
+	})
+	p, err := llm.New(c, llm.Config{Model: "m", Fallback: rules.New(), BatchBytes: 1, BreakerFailures: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +128,8 @@ func TestExtractFallbackShiftsHints(t *testing.T) {
 	if cyber.Hint.Chunk != 1 {
 		t.Errorf("fallback hint chunk: got %d, want 1 (index in the whole request)", cyber.Hint.Chunk)
 	}
-	if u := p.Usage(); u.Fallbacks != 1 || u.Calls != 2 {
-		t.Errorf("Usage: got %+v, want 2 calls and 1 fallback", u)
+	if u := p.Usage(); u.Fallbacks != 1 || u.Calls != 2 || calls != 2 {
+		t.Errorf("Usage: got %+v after %d calls, want 2 calls and 1 fallback", u, calls)
 	}
 }
 

@@ -86,8 +86,8 @@ func TestStripFences(t *testing.T) {
 }
 
 func TestBatches(t *testing.T) {
-	chunks := []passes.Chunk{{Text: strings.Repeat("a", 40)}, {Text: strings.Repeat("b", 40)}, {Text: strings.Repeat("c", 150)}, {Text: "d"}}
-	got := batches(chunks, 100)
+	texts := []string{strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 150), "d"}
+	got := batches(texts, 100)
 	want := []batch{{0, 2}, {2, 1}, {3, 1}}
 	if len(got) != len(want) {
 		t.Fatalf("batches: got %v, want %v", got, want)

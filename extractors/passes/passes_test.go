@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,9 +12,10 @@ import (
 )
 
 // fakeProvider returns fixed candidates per kind and pass and records the
-// requests it got.
+// requests it got. Run calls it from one goroutine per kind.
 type fakeProvider struct {
 	resp     map[Kind]map[Pass]Response
+	mu       sync.Mutex
 	requests []Request
 	err      error
 }
@@ -21,7 +23,9 @@ type fakeProvider struct {
 func (f *fakeProvider) Name() string { return "fake" }
 
 func (f *fakeProvider) Extract(_ context.Context, req Request) (Response, error) {
+	f.mu.Lock()
 	f.requests = append(f.requests, req)
+	f.mu.Unlock()
 	if f.err != nil {
 		return Response{}, f.err
 	}

@@ -34,7 +34,7 @@ const (
 // Document.Text, and candidates whose quote is not found are rejected.
 type Provider interface {
 	// Name identifies the provider in results, such as "rules" or
-	// "llm:deepseek-chat".
+	// "deepseek".
 	Name() string
 	// Extract returns candidates of req.Kind found in req.Chunks.
 	Extract(ctx context.Context, req Request) (Response, error)
@@ -78,6 +78,14 @@ type Response struct {
 	Guidance []GuidanceCandidate
 }
 
+// Provenancer is implemented by a provider that names its model and prompt
+// or rule set version. Run stores the value on every item whose candidate's
+// Origin carries no provenance, and on the result when the provider is not a
+// CallRecorder.
+type Provenancer interface {
+	Provenance() schemas.Provenance
+}
+
 // Hint locates a candidate's quote for the citation check.
 type Hint struct {
 	// Chunk is the index in Request.Chunks the quote came from, or -1 when
@@ -88,9 +96,21 @@ type Hint struct {
 	Offset int
 }
 
+// Origin names what produced a candidate. An LLM provider sets it on every
+// candidate, including those its fallback produced; the zero value means the
+// Provider that Run was given, with no model.
+type Origin struct {
+	// Provider replaces Provider.Name() in the item's Provider field; empty
+	// keeps Provider.Name().
+	Provider string
+	// Provenance is copied to the item.
+	schemas.Provenance
+}
+
 // RiskCandidate is a proposed risk factor. Quote is the heading as printed.
 type RiskCandidate struct {
 	Hint
+	Origin
 	Quote    string
 	Category string
 	// Severity is low, medium or high; SeverityReason names the words that
@@ -105,6 +125,7 @@ type RiskCandidate struct {
 // or the phrase holding it.
 type MetricCandidate struct {
 	Hint
+	Origin
 	Quote string
 	// Metric is a key of the metric taxonomy (see MetricForConcept).
 	Metric  string
@@ -129,11 +150,16 @@ type MetricCandidate struct {
 // GuidanceCandidate is a proposed forward-looking target.
 type GuidanceCandidate struct {
 	Hint
+	Origin
 	Quote  string
 	Metric string
 	Label  string
 	Period string
 	// Low and High are unscaled decimals as printed; equal for a point.
+	// Both are empty for a withdrawal ("we are withdrawing our fiscal 2025
+	// guidance"), whose Direction is withdrawn: Run turns it into one item
+	// per guidance of the company's previous filing for Period (and Metric
+	// when set), and drops it without a history.
 	Low, High  string
 	Scale      int
 	Unit       string
@@ -143,4 +169,15 @@ type GuidanceCandidate struct {
 	PriorLow   string
 	PriorHigh  string
 	Confidence float64
+}
+
+// CallRecorder is implemented by providers that keep a record per document,
+// such as the LLM calls they made for it. Run calls EndDocument once per Run,
+// after the last pass, also when the Run fails.
+type CallRecorder interface {
+	// EndDocument returns and forgets the record of docID: the provenance of
+	// the result and the calls made. rejected counts the candidates of this
+	// provider, not of its fallback, whose quote the citation check did not
+	// find.
+	EndDocument(docID string, rejected int) (schemas.Provenance, []schemas.LLMCall)
 }

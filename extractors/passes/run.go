@@ -3,17 +3,15 @@ package passes
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/finx-dev/finx/extractors/sections"
 	"github.com/finx-dev/finx/schemas"
 )
-
-// normalizedConfidence is the confidence below which a candidate whose quote
-// matched only after normalisation is needs_review.
-const normalizedConfidence = 0.8
 
 var decimalRe = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
@@ -40,15 +38,34 @@ func set(vals ...string) map[string]bool {
 // It returns a *ProviderError when the provider fails, and ctx.Err() when ctx
 // ends: Run checks ctx between passes and every checkEvery candidates, and
 // returns ctx.Err() in place of the provider's error once ctx has ended.
+//
+// With Config.History set, Run also compares the risks and guidance with the
+// company's previous filing and records this one. A history failure is
+// logged and leaves a result warning, because the extraction succeeded.
 func Run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*schemas.Result, error) {
+	res, _, err := RunReport(ctx, doc, p, cfg)
+	return res, err
+}
+
+// RunReport is Run that also returns a Report: the text each pass selected
+// and the fate of its candidates.
+func RunReport(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*schemas.Result, *Report, error) {
+	res, r, err := run(ctx, doc, p, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, r.report, nil
+}
+
+func run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*schemas.Result, *runner, error) {
 	if doc == nil {
-		return nil, ErrNoDocument
+		return nil, nil, ErrNoDocument
 	}
 	if p == nil {
-		return nil, ErrNoProvider
+		return nil, nil, ErrNoProvider
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg = cfg.withDefaults()
 	began := cfg.Now()
@@ -57,11 +74,11 @@ func Run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*s
 	if len(secs) == 0 {
 		var err error
 		if secs, err = sections.FindContext(ctx, doc); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := &runner{
 		doc:      doc,
@@ -70,11 +87,17 @@ func Run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*s
 		cfg:      cfg,
 		loc:      newLocator(doc),
 		seen:     map[string]bool{},
+		report:   &Report{Dropped: map[Kind]int{}},
 	}
-	for _, kind := range []Kind{KindRisk, KindMetric, KindGuidance} {
-		if err := r.runKind(ctx, kind); err != nil {
-			return nil, err
+	if pv, ok := p.(Provenancer); ok {
+		r.prov = pv.Provenance()
+	}
+	rec, _ := p.(CallRecorder)
+	if err := r.runPasses(ctx); err != nil {
+		if rec != nil {
+			rec.EndDocument(doc.DocID, r.ownRejected)
 		}
+		return nil, nil, err
 	}
 	r.fillRiskBodies()
 
@@ -88,17 +111,64 @@ func Run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*s
 		Guidance:      r.guidance,
 		Provider:      p.Name(),
 	}
+	if rec != nil {
+		res.Provenance, res.LLMCalls = rec.EndDocument(doc.DocID, r.ownRejected)
+	} else {
+		res.Provenance = r.resultProvenance()
+	}
 	for _, s := range secs {
 		res.Sections = append(res.Sections, schemas.SectionSummary{ID: s.ID, Title: s.Title, Start: s.Start, End: s.End, Page: s.Page})
 	}
 	res.Warnings = append(append([]string{}, doc.Warnings...), r.warnings()...)
+	if err := applyHistory(ctx, cfg.History, doc, res, r.withdrawals); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, nil, ctxErr
+		}
+		r.report.HistoryErr = err
+		cfg.Logger.ErrorContext(ctx, "history failed", "doc_id", doc.DocID, "err", err)
+		res.Warnings = append(res.Warnings, "passes: no comparison with earlier filings: "+err.Error())
+	}
 	res.Stats = r.stats
 	res.Stats.TextBytes = len(doc.Text)
 	end := cfg.Now()
 	res.ExtractedAt = end
 	res.Stats.DurationMS = max(end.Sub(began).Milliseconds(), 0)
 	res.FillEmpty()
-	return res, nil
+	return res, r, nil
+}
+
+// resultProvenance returns the provider's provenance, else that of the first
+// item, with the first degraded reason of any item when it has none.
+func (r *runner) resultProvenance() schemas.Provenance {
+	prov := r.prov
+	var items []schemas.Provenance
+	for _, x := range r.risks {
+		items = append(items, x.Provenance)
+	}
+	for _, x := range r.metrics {
+		items = append(items, x.Provenance)
+	}
+	for _, x := range r.guidance {
+		items = append(items, x.Provenance)
+	}
+	for _, it := range items {
+		if prov.Model == "" && prov.PromptVersion == "" {
+			prov.Model, prov.PromptVersion = it.Model, it.PromptVersion
+		}
+		if prov.Degraded == "" && it.Degraded != "" {
+			prov.Degraded = it.Degraded
+		}
+	}
+	return prov
+}
+
+// provenanceOf returns the provenance of an item with origin o: its own,
+// else the provider's.
+func (r *runner) provenanceOf(o Origin) schemas.Provenance {
+	if o.Provenance != (schemas.Provenance{}) {
+		return o.Provenance
+	}
+	return r.prov
 }
 
 // runner holds the state of one Run.
@@ -110,6 +180,12 @@ type runner struct {
 	loc      *locator
 	checker  *factChecker
 
+	report *Report
+	// withdrawals wait for the history, which contains the values they
+	// withdraw.
+	withdrawals []withdrawal
+	// prov is the provider's Provenancer value; zero without one.
+	prov      schemas.Provenance
 	stats     schemas.Stats
 	seen      map[string]bool
 	risks     []schemas.Risk
@@ -118,6 +194,9 @@ type runner struct {
 	malformed map[Kind]int
 	dimCapped int
 	noRisk    bool
+	// ownRejected counts rejected candidates of the provider itself, for
+	// CallRecorder.EndDocument.
+	ownRejected int
 	// dimensional counts the metrics with dimensions, and factPeriods holds
 	// the metric and period end of each XBRL metric without dimensions, so
 	// that adding a metric does not scan the metrics found before it.
@@ -125,13 +204,24 @@ type runner struct {
 	factPeriods map[string]bool
 }
 
-func (r *runner) runKind(ctx context.Context, kind Kind) error {
-	chunks := Select(r.doc, r.secs, kind, r.cfg.ChunkBytes)
-	if kind == KindRisk && len(chunks) == 0 && findSection(r.secs, "item_1") != nil {
-		r.noRisk = true
-	}
-	if len(chunks) == 0 && (kind != KindMetric || len(r.doc.Facts) == 0) {
-		return nil
+// runPasses runs the primary pass of every kind, then the recall pass of
+// every kind. The requests of one pass are issued concurrently, because
+// they do not depend on each other and an LLM provider spends most of its
+// time waiting. The candidates are then verified in the fixed kind order, so
+// the result does not depend on which request returns first.
+func (r *runner) runPasses(ctx context.Context) error {
+	var kinds []Kind
+	chunks := map[Kind][]Chunk{}
+	for _, kind := range []Kind{KindRisk, KindMetric, KindGuidance} {
+		c := Select(r.doc, r.secs, kind, r.cfg.ChunkBytes)
+		if kind == KindRisk && len(c) == 0 && findSection(r.secs, "item_1") != nil {
+			r.noRisk = true
+		}
+		if len(c) == 0 && (kind != KindMetric || len(r.doc.Facts) == 0) {
+			continue
+		}
+		kinds = append(kinds, kind)
+		chunks[kind] = c
 	}
 	passes := []Pass{PassPrimary}
 	if !r.cfg.NoRecall {
@@ -141,47 +231,102 @@ func (r *runner) runKind(ctx context.Context, kind Kind) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		req := Request{Kind: kind, Pass: pass, Chunks: chunks, Document: r.doc}
-		if pass == PassRecall {
-			req.Known = r.known(kind)
+		reqs := make([]Request, len(kinds))
+		for i, kind := range kinds {
+			reqs[i] = Request{Kind: kind, Pass: pass, Chunks: chunks[kind], Document: r.doc}
+			if pass == PassRecall {
+				reqs[i].Known = r.known(kind)
+			}
 		}
-		resp, err := r.provider.Extract(ctx, req)
+		resps, err := r.extractAll(ctx, reqs)
 		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return ctxErr
-			}
-			return &ProviderError{Provider: r.provider.Name(), Kind: kind, Pass: pass, DocID: r.doc.DocID, Err: err}
+			return err
 		}
-		n := 0
-		switch kind {
-		case KindRisk:
-			n = len(resp.Risks)
-			for i := range resp.Risks {
-				if err := checkContext(ctx, i); err != nil {
-					return err
-				}
-				r.addRisk(&resp.Risks[i], chunks)
-			}
-		case KindMetric:
-			n = len(resp.Metrics)
-			for i := range resp.Metrics {
-				if err := checkContext(ctx, i); err != nil {
-					return err
-				}
-				r.addMetric(&resp.Metrics[i], chunks)
-			}
-		case KindGuidance:
-			n = len(resp.Guidance)
-			for i := range resp.Guidance {
-				if err := checkContext(ctx, i); err != nil {
-					return err
-				}
-				r.addGuidance(&resp.Guidance[i], chunks)
+		for i, req := range reqs {
+			if err := r.addAll(ctx, req, resps[i]); err != nil {
+				return err
 			}
 		}
-		r.cfg.Logger.DebugContext(ctx, "pass done", "doc_id", r.doc.DocID, "kind", string(kind), "pass", string(pass), "chunks", len(chunks), "candidates", n)
 	}
 	return nil
+}
+
+// extractAll sends reqs to the provider concurrently and waits for every
+// response. It returns the error of the first failed request in reqs order.
+func (r *runner) extractAll(ctx context.Context, reqs []Request) ([]Response, error) {
+	resps := make([]Response, len(reqs))
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resps[i], errs[i] = r.provider.Extract(ctx, reqs[i])
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, &ProviderError{Provider: r.provider.Name(), Kind: reqs[i].Kind, Pass: reqs[i].Pass, DocID: r.doc.DocID, Err: err}
+	}
+	return resps, nil
+}
+
+// addAll verifies and adds the candidates of one response.
+func (r *runner) addAll(ctx context.Context, req Request, resp Response) error {
+	sel := newSelection(req.Kind, req.Pass, req.Chunks)
+	switch req.Kind {
+	case KindRisk:
+		sel.Candidates = len(resp.Risks)
+		for i := range resp.Risks {
+			if err := checkContext(ctx, i); err != nil {
+				return err
+			}
+			sel.count(r.addRisk(&resp.Risks[i], req.Chunks))
+		}
+	case KindMetric:
+		sel.Candidates = len(resp.Metrics)
+		for i := range resp.Metrics {
+			if err := checkContext(ctx, i); err != nil {
+				return err
+			}
+			sel.count(r.addMetric(&resp.Metrics[i], req.Chunks))
+		}
+	case KindGuidance:
+		sel.Candidates = len(resp.Guidance)
+		for i := range resp.Guidance {
+			if err := checkContext(ctx, i); err != nil {
+				return err
+			}
+			sel.count(r.addGuidance(&resp.Guidance[i], req.Chunks))
+		}
+	}
+	r.report.Selections = append(r.report.Selections, sel)
+	r.report.Dropped[req.Kind] += sel.Dropped
+	r.cfg.Logger.DebugContext(ctx, "pass done", "doc_id", r.doc.DocID, "kind", string(req.Kind), "pass", string(req.Pass),
+		"chunks", len(req.Chunks), "bytes", sel.Bytes, "candidates", sel.Candidates, "added", sel.Added, "duplicates", sel.Duplicates, "dropped", sel.Dropped)
+	return nil
+}
+
+// providerOf returns the Provider field of an item with origin o.
+func (r *runner) providerOf(o Origin) string {
+	if o.Provider == "" {
+		return r.provider.Name()
+	}
+	return o.Provider
+}
+
+// rejected counts a candidate whose quote was not found when it came from
+// the provider itself, as opposed to its fallback.
+func (r *runner) rejected(o Origin) {
+	if o.Provider == "" || o.Provider == r.provider.Name() {
+		r.ownRejected++
+	}
 }
 
 // checkEvery is how many candidates Run verifies between checks of ctx.
@@ -266,19 +411,62 @@ func (r *runner) claim(id string) bool {
 	return true
 }
 
-// status returns an item's status and, for needs_review, the reason: the
-// first problem the caller found (reason), else low confidence, else a quote
-// that matched only after normalisation.
-func (r *runner) status(conf float64, match string, reason string) (string, string) {
+// Weights of the evidence that grade applies to a provider's confidence.
+const (
+	// xbrlAgreeWeight closes this share of the gap to 1 for a figure that
+	// equals the filer's XBRL fact for the same metric and period.
+	xbrlAgreeWeight = 0.5
+	// xbrlDisagreeFactor scales the confidence of a figure that differs
+	// from that fact.
+	xbrlDisagreeFactor = 0.5
+	// normalizedFactor scales the confidence of a quote found only after
+	// normalising whitespace, quote marks, dashes and ligatures.
+	normalizedFactor = 0.9
+)
+
+// evidence is the outcome of the checks the passes ran on a candidate. The
+// provider's confidence, the strength of its pattern, is graded apart.
+type evidence struct {
+	// match is the citation's match kind.
+	match string
+	// xbrl is the metric's XBRLCheck; empty for risks and guidance.
+	xbrl string
+	// reason is the first problem found with the candidate's fields.
+	reason string
+}
+
+// grade returns an item's confidence, status and review reason from the
+// provider's confidence and the evidence, or keep false when the candidate
+// falls below Config.ReviewMin and is dropped. A quote that matched only
+// after normalisation is never accepted. A figure that disagrees with XBRL
+// is kept for review at any confidence, since the disagreement is the news.
+func (r *runner) grade(base float64, ev evidence) (conf float64, status, reason string, keep bool) {
+	conf = clamp01(base)
+	reason = ev.reason
+	switch ev.xbrl {
+	case "agree":
+		conf += (1 - conf) * xbrlAgreeWeight
+	case "disagree":
+		conf *= xbrlDisagreeFactor
+		reason = firstReason(reason, "xbrl_disagree")
+	}
+	if ev.match == schemas.MatchNormalized {
+		conf *= normalizedFactor
+	}
+	// Four decimals keep results stable across platforms and readable.
+	conf = math.Round(conf*1e4) / 1e4
+	if conf < r.cfg.ReviewMin && ev.xbrl != "disagree" {
+		return conf, "", "", false
+	}
 	switch {
 	case reason != "":
-		return schemas.StatusNeedsReview, reason
-	case conf < r.cfg.ReviewBelow:
-		return schemas.StatusNeedsReview, "low_confidence"
-	case match == schemas.MatchNormalized && conf < normalizedConfidence:
-		return schemas.StatusNeedsReview, "normalized_quote"
+		return conf, schemas.StatusNeedsReview, reason, true
+	case conf < r.cfg.AcceptMin:
+		return conf, schemas.StatusNeedsReview, "low_confidence", true
+	case ev.match == schemas.MatchNormalized:
+		return conf, schemas.StatusNeedsReview, "normalized_quote", true
 	}
-	return schemas.StatusAccepted, ""
+	return conf, schemas.StatusAccepted, "", true
 }
 
 // firstReason keeps the reason already found, else takes next.
@@ -289,23 +477,23 @@ func firstReason(reason, next string) string {
 	return next
 }
 
-func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) {
+func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) outcome {
 	if strings.TrimSpace(c.Quote) == "" {
 		r.drop(KindRisk)
-		return
+		return outMalformed
 	}
 	cit, section, ok := r.cite(c.Quote, c.Hint, chunks)
 	if !ok {
-		return
+		r.rejected(c.Origin)
+		return outRejected
 	}
 
 	heading := strings.Join(strings.Fields(cit.Quote), " ")
 	id := ItemID(r.doc.DocID, KindRisk, riskKey(heading))
-	if !r.claim(id) {
-		return
+	if r.seen[id] {
+		return outDuplicate
 	}
 
-	conf := clamp01(c.Confidence)
 	category, severity := c.Category, c.Severity
 	reason := ""
 	if !riskCategories[category] {
@@ -314,7 +502,11 @@ func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) {
 	if !severities[severity] {
 		severity, reason = "low", firstReason(reason, "unknown_severity")
 	}
-	status, review := r.status(conf, cit.Match, reason)
+	conf, status, review, keep := r.grade(c.Confidence, evidence{match: cit.Match, reason: reason})
+	if !keep {
+		return outDropped
+	}
+	r.claim(id)
 	r.risks = append(r.risks, schemas.Risk{
 		ID:             id,
 		Heading:        heading,
@@ -326,8 +518,10 @@ func (r *runner) addRisk(c *RiskCandidate, chunks []Chunk) {
 		Status:         status,
 		ReviewReason:   review,
 		Confidence:     conf,
-		Provider:       r.provider.Name(),
+		Provider:       r.providerOf(c.Origin),
+		Provenance:     r.provenanceOf(c.Origin),
 	})
+	return outAdded
 }
 
 // fillRiskBodies sets each risk's body: from the end of its heading to the
@@ -348,18 +542,19 @@ func (r *runner) fillRiskBodies() {
 	}
 }
 
-func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
+func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) outcome {
 	if strings.TrimSpace(c.Quote) == "" || !decimalRe.MatchString(c.Value) {
 		r.drop(KindMetric)
-		return
+		return outMalformed
 	}
 	if len(c.Dimensions) > 0 && r.countDimensional() >= r.cfg.MaxDimensional {
 		r.dimCapped++
-		return
+		return outCapped
 	}
 	cit, _, ok := r.cite(c.Quote, c.Hint, chunks)
 	if !ok {
-		return
+		r.rejected(c.Origin)
+		return outRejected
 	}
 	m := schemas.Metric{
 		Metric:      c.Metric,
@@ -376,8 +571,8 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		Dimensions:  c.Dimensions,
 		Source:      c.Source,
 		Citation:    cit,
-		Confidence:  clamp01(c.Confidence),
-		Provider:    r.provider.Name(),
+		Provider:    r.providerOf(c.Origin),
+		Provenance:  r.provenanceOf(c.Origin),
 	}
 	reason := ""
 	if m.Metric == "" {
@@ -400,17 +595,17 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		}
 		m.XBRLCheck = r.checker.check(&m)
 	}
-	if m.XBRLCheck == "disagree" {
-		reason = firstReason(reason, "xbrl_disagree")
-	}
-	if m.PeriodType == "unknown" {
+	if m.PeriodType == "unknown" && m.XBRLCheck != "disagree" {
 		reason = firstReason(reason, "unknown_period")
 	}
-	m.Status, m.ReviewReason = r.status(m.Confidence, cit.Match, reason)
-
 	if m.Source != "ixbrl" && m.XBRLCheck == "agree" && r.hasFact(&m) {
 		// The XBRL fact already grounds this figure.
-		return
+		return outCovered
+	}
+	var keep bool
+	m.Confidence, m.Status, m.ReviewReason, keep = r.grade(c.Confidence, evidence{match: cit.Match, xbrl: m.XBRLCheck, reason: reason})
+	if !keep {
+		return outDropped
 	}
 	key := metricKey(&m)
 	m.ID = ItemID(r.doc.DocID, KindMetric, key)
@@ -424,7 +619,7 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		m.ID = ItemID(r.doc.DocID, KindMetric, key+"|"+m.Concept)
 	}
 	if !r.claim(m.ID) {
-		return
+		return outDuplicate
 	}
 	r.metrics = append(r.metrics, m)
 	if len(m.Dimensions) > 0 {
@@ -435,6 +630,7 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) {
 		}
 		r.factPeriods[m.Metric+"|"+m.PeriodEnd] = true
 	}
+	return outAdded
 }
 
 // hasFact reports whether an XBRL metric without dimensions of the same
@@ -447,18 +643,22 @@ func (r *runner) countDimensional() int {
 	return r.dimensional
 }
 
-func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {
+func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) outcome {
+	if isWithdrawal(c) {
+		return r.addWithdrawal(c, chunks)
+	}
 	if strings.TrimSpace(c.Quote) == "" || !decimalRe.MatchString(c.Low) || !decimalRe.MatchString(c.High) {
 		r.drop(KindGuidance)
-		return
+		return outMalformed
 	}
 	if (c.PriorLow != "" && !decimalRe.MatchString(c.PriorLow)) || (c.PriorHigh != "" && !decimalRe.MatchString(c.PriorHigh)) {
 		r.drop(KindGuidance)
-		return
+		return outMalformed
 	}
 	cit, _, ok := r.cite(c.Quote, c.Hint, chunks)
 	if !ok {
-		return
+		r.rejected(c.Origin)
+		return outRejected
 	}
 
 	g := schemas.Guidance{
@@ -475,8 +675,8 @@ func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {
 		PriorLow:   c.PriorLow,
 		PriorHigh:  c.PriorHigh,
 		Citation:   cit,
-		Confidence: clamp01(c.Confidence),
-		Provider:   r.provider.Name(),
+		Provider:   r.providerOf(c.Origin),
+		Provenance: r.provenanceOf(c.Origin),
 	}
 
 	reason := ""
@@ -492,12 +692,18 @@ func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) {
 	if !directions[g.Direction] {
 		g.Direction = "unspecified"
 	}
-	g.Status, g.ReviewReason = r.status(g.Confidence, cit.Match, reason)
 	g.ID = ItemID(r.doc.DocID, KindGuidance, guidanceKey(&g))
-	if !r.claim(g.ID) {
-		return
+	if r.seen[g.ID] {
+		return outDuplicate
 	}
+	var keep bool
+	g.Confidence, g.Status, g.ReviewReason, keep = r.grade(c.Confidence, evidence{match: cit.Match, reason: reason})
+	if !keep {
+		return outDropped
+	}
+	r.claim(g.ID)
 	r.guidance = append(r.guidance, g)
+	return outAdded
 }
 
 func (r *runner) warnings() []string {
@@ -512,6 +718,11 @@ func (r *runner) warnings() []string {
 	}
 	if r.dimCapped > 0 {
 		out = append(out, fmt.Sprintf("passes: dropped %d dimensional metrics over the limit of %d", r.dimCapped, r.cfg.MaxDimensional))
+	}
+	for _, kind := range []Kind{KindRisk, KindMetric, KindGuidance} {
+		if n := r.report.Dropped[kind]; n > 0 {
+			out = append(out, fmt.Sprintf("passes: dropped %d %s candidates with confidence below %g", n, kind, r.cfg.ReviewMin))
+		}
 	}
 	return out
 }

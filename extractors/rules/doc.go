@@ -26,9 +26,20 @@
 // sentence figures of a region; guidance that states a result, a
 // comparison base or an effect ("$800 million lower depreciation"), plain
 // dollars with cents for a company-level amount, values under a header of
-// two period columns; risk headings over 400 bytes. Rows of equity
-// statements, percent-of-revenue tables and restatement tables, and group
-// titles such as "Risks Related to Our Business", are not returned at all.
+// two period columns, a percentage that splits an amount ("80% to cost of
+// sales"); risk headings over 400 bytes. Guidance clauses that state a past
+// result or a comparison base ("compared to 2022 core EPS of $6.79") get a
+// confidence of 0.1, under the default drop threshold, so the passes drop
+// and count them. Figures in a forward-looking sentence or printed as a
+// range are not read as reported metrics. Rows of equity statements,
+// percent-of-revenue tables and restatement tables, and group titles such
+// as "Risks Related to Our Business", are not returned at all.
+//
+// # Version
+//
+// Version names the rule set. The provider implements passes.Provenancer,
+// so every item and result carries it as PromptVersion, with no model.
+// Numbers are read with extractors/numfmt.
 //
 // The primary pass returns the strict matches. The recall pass returns the
 // looser ones, minus the quotes already found: first sentences of bulleted
@@ -45,6 +56,6 @@
 // ctx before each chunk, every 256 lines or sentences, and between 32 KB
 // segments of an index scan, and returns ctx.Err() when ctx ends.
 //
-// rules imports schemas and extractors/passes for the request and candidate
-// types.
+// rules imports schemas, extractors/numfmt and extractors/passes for the
+// request and candidate types.
 package rules

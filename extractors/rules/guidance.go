@@ -36,7 +36,7 @@ var (
 	// pastClauseRe marks a clause that states a result or a base figure,
 	// such as "compared to 2022 core EPS of $6.79" or "exceeded our margin
 	// target ... up 1,000 basis points".
-	pastClauseRe = regexp.MustCompile(`(?i)\b(was|were|increased|decreased|grew|declined|reported|compared|rose|fell|ended|exceeded|delivered|achieved|communicated)\b`)
+	pastClauseRe = regexp.MustCompile(`(?i)\b(was|were|increased|decreased|grew|declined|reported|compared|rose|fell|ended|exceeded|delivered|achieved|communicated|used)\b`)
 	// pastGuidanceRe matches references to earlier guidance in a report of
 	// results ("in line with guidance provided in May"), which do not make
 	// a sentence forward-looking.
@@ -48,7 +48,13 @@ var (
 	deltaAfterRe = regexp.MustCompile(`^ (lower|higher|increase|decrease|reduction|benefit|impact|headwind|tailwind|improvement|favorable|unfavorable)\b`)
 	// deltaBeforeRe matches the words before a value that make it an
 	// effect.
-	deltaBeforeRe = regexp.MustCompile(`\b(impact|benefit|headwind|tailwind|effect) of (approximately |about )?$`)
+	deltaBeforeRe = regexp.MustCompile(`\b((impact|benefit|headwind|tailwind|effect) of|(reduced|increased|decreased|lowered|raised|improved) by) (approximately |about )?$`)
+	// allocationBeforeRe and allocationAfterRe match the words around a
+	// percentage that make it a share of an amount rather than a target:
+	// "split approximately 80% to cost of sales and 20% to operating
+	// expenses".
+	allocationBeforeRe = regexp.MustCompile(`\b(split|allocated|divided)\b`)
+	allocationAfterRe  = regexp.MustCompile(`^ to [a-z]`)
 )
 
 // changeBeforeRe matches the verb right before a percentage that makes it
@@ -145,9 +151,15 @@ func findGuidance(ctx context.Context, req passes.Request, known map[string]bool
 			if !forward {
 				conf = 0.6
 			}
-			for _, g := range sentenceGuidance(ci, c, s, conf) {
+			found := sentenceGuidance(ci, c, s, conf)
+			for _, g := range found {
 				if !known[collapse(g.Quote)] && !overlapsAny(covered, g.Offset, g.Offset+len(g.Quote)) {
 					out = append(out, g)
+				}
+			}
+			if len(found) == 0 && req.Pass == passes.PassPrimary {
+				if w, ok := withdrawalCandidate(ci, c, s); ok && !known[collapse(w.Quote)] {
+					out = append(out, w)
 				}
 			}
 		}
@@ -291,6 +303,9 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 			// approximately 2%" state an effect on a target, not the target.
 			g.Confidence = min(g.Confidence, unsureConfidence)
 		}
+		if highUnit.kind == "percent" && (allocationAfterRe.MatchString(after) || allocationBeforeRe.MatchString(before)) {
+			g.Confidence = min(g.Confidence, unsureConfidence)
+		}
 		if periodColumns(s.text, c.Text[:s.start]) {
 			// "Q2 FY24 Full Year FY24" heads two columns; which one this
 			// value is in is not known.
@@ -300,8 +315,9 @@ func sentenceGuidance(ci int, c passes.Chunk, s span, conf float64) []passes.Gui
 			g.Confidence = min(g.Confidence, unsureConfidence)
 		}
 		if pastClauseRe.MatchString(s.text[qStart:clauseEnd]) && !isForward(s.text[qStart:clauseEnd]) {
-			// A result or a comparison base, not a target.
-			g.Confidence = min(g.Confidence, unsureConfidence)
+			// A result or a comparison base ("compared to 2022 core EPS of
+			// $6.79", "the Company used a tax rate of 22.0%"), not a target.
+			g.Confidence = min(g.Confidence, historyConfidence)
 		}
 		if g.Metric == "" || g.Metric == passes.MetricOther {
 			// A value without a metric name is rarely a target.
@@ -602,4 +618,47 @@ func midpoint(a, b string) *big.Rat {
 		return nil
 	}
 	return x.Add(x, y)
+}
+
+// withdrawRe matches a statement that guidance is withdrawn: "is
+// withdrawing its fiscal 2020 guidance", "the outlook is withdrawn".
+var withdrawRe = regexp.MustCompile(`(?i)\bwithdr[ae]w(?:s|n|ing)?\b[^.;]{0,80}?\b(?:guidance|outlook|forecast)\b|\b(?:guidance|outlook|forecast)\b[^.;]{0,40}?\b(?:is|was|are|were|has been|have been|is being)\s+withdrawn\b`)
+
+// withdrawalCandidate returns a withdrawal for a sentence without values
+// that states the guidance is withdrawn. The period is the one the sentence
+// names, else empty for all periods; the metric is set when the sentence
+// names exactly one.
+func withdrawalCandidate(ci int, c passes.Chunk, s span) (passes.GuidanceCandidate, bool) {
+	if !hasAny(asciiLower(s.text), "withdr") || !withdrawRe.MatchString(s.text) {
+		return passes.GuidanceCandidate{}, false
+	}
+	quote := strings.TrimSpace(s.text)
+	lead := strings.Index(s.text, quote)
+	metrics := map[string]bool{}
+	lower := strings.ToLower(collapse(s.text))
+	for _, r := range guidanceMetricRules {
+		if r.re.MatchString(lower) {
+			metrics[r.value] = true
+		}
+	}
+	metric := ""
+	if len(metrics) == 1 {
+		for m := range metrics {
+			metric = m
+		}
+	}
+	period := ""
+	if p := periodRe.FindString(s.text); p != "" {
+		period = collapse(p)
+	}
+	return passes.GuidanceCandidate{
+		Hint:       passes.Hint{Chunk: ci, Offset: c.Offset + s.start + lead},
+		Quote:      quote,
+		Metric:     metric,
+		Label:      collapse(quote),
+		Period:     period,
+		Basis:      basis(lower),
+		Direction:  "withdrawn",
+		Confidence: 0.75,
+	}, true
 }

@@ -81,8 +81,14 @@ func findMetrics(ctx context.Context, req passes.Request, known map[string]bool)
 }
 
 // unsureConfidence is the confidence of a figure that a rule below doubts;
-// it is under the default review threshold of passes.Config.
+// it is under the default accept threshold of passes.Config (0.5), so the
+// item is needs_review.
 const unsureConfidence = 0.45
+
+// historyConfidence is the confidence of a value that a rule reads as a
+// past result rather than a target. It is under the default review
+// threshold of passes.Config (0.2), so the passes drop and count it.
+const historyConfidence = 0.1
 
 // lastFactEnd returns the latest period end or instant of the document's
 // XBRL facts, or "" without facts.

@@ -2,8 +2,9 @@ package rules
 
 import (
 	"math/big"
-	"regexp"
 	"strings"
+
+	"github.com/finx-dev/finx/extractors/numfmt"
 )
 
 // scaleWords maps a scale word to its power of ten.
@@ -20,22 +21,36 @@ type parsedNumber struct {
 	Negative bool
 }
 
-var numberRe = regexp.MustCompile(`^\(?-?\$?\s?\(?([0-9][0-9,]*(?:\.[0-9]+)?)\)?$`)
-
-// parseNumber reads "32,765", "(1,577)", "$(0.04)", "-5.2" and "$ 44.2".
-// Parentheses and a leading minus make the number negative.
+// parseNumber reads "32,765", "(1,577)", "$(0.04)", "-5.2" and "$ 44.2"
+// with numfmt.Parse. Parentheses and a leading minus make the number
+// negative. A token with a percent sign, a scale or per-share word, a
+// footnote marker, a lone dash or another currency is not a bare number,
+// and the callers read those parts themselves.
 func parseNumber(s string) (parsedNumber, bool) {
 	s = strings.TrimSpace(s)
-	m := numberRe.FindStringSubmatch(s)
-	if m == nil {
+	// The patterns that find figures take an optional parenthesis on each
+	// side, so "(previously $7.20)" yields "$7.20)". A lone parenthesis is
+	// punctuation, not a sign.
+	if strings.Count(s, "(") != strings.Count(s, ")") {
+		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "("), ")"))
+	}
+	n, err := numfmt.Parse(s)
+	if err != nil || n.Percent || n.PerShare || n.Exponent != 0 || len(n.Footnotes) > 0 || n.Dash || (n.Currency != "" && n.Currency != "$") {
 		return parsedNumber{}, false
 	}
-	digits := strings.ReplaceAll(m[1], ",", "")
-	neg := strings.Contains(s, "(") && strings.Contains(s, ")") || strings.HasPrefix(s, "-")
-	if neg {
-		digits = "-" + digits
+	return parsedNumber{Digits: withPlaces(n.Decimal, n.Places), Negative: n.Negative}, true
+}
+
+// withPlaces pads the fraction of d with zeros to places digits, because
+// numfmt drops the trailing zeros that guidance keeps as printed ("15.0").
+func withPlaces(d string, places int) string {
+	have := 0
+	if i := strings.IndexByte(d, '.'); i >= 0 {
+		have = len(d) - i - 1
+	} else if places > 0 {
+		d += "."
 	}
-	return parsedNumber{Digits: trimDecimal(digits), Negative: neg}, true
+	return d + strings.Repeat("0", max(places-have, 0))
 }
 
 // trimDecimal drops leading zeros of the integer part, keeping one.

@@ -6,10 +6,16 @@ import (
 	"strings"
 
 	"github.com/finx-dev/finx/extractors/passes"
+	"github.com/finx-dev/finx/schemas"
 )
 
 // Name is the provider name stored in results.
 const Name = "rules"
+
+// Version is the rule set version, stored as PromptVersion on the result and
+// on every item. Change it whenever a rule changes what is found, so that
+// stored rows name the rules that made them.
+const Version = "rules-2026.12.1"
 
 // Provider is the rules provider. The zero value is ready to use.
 type Provider struct{}
@@ -19,6 +25,11 @@ func New() *Provider { return &Provider{} }
 
 // Name returns "rules".
 func (*Provider) Name() string { return Name }
+
+// Provenance returns the rule set version and no model.
+func (*Provider) Provenance() schemas.Provenance {
+	return schemas.Provenance{PromptVersion: Version}
+}
 
 // Extract returns the candidates of req.Kind in req.Chunks. It fails only
 // when ctx ends or the request is invalid. It checks ctx before each chunk,

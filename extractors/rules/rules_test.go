@@ -32,6 +32,12 @@ func TestParseNumber(t *testing.T) {
 		{"-5.20", "-5.20", true},
 		{"abc", "", false},
 		{"12a", "", false},
+		{"$7.20)", "7.20", true},
+		{"(0.62", "0.62", true},
+		{"12.5%", "", false},
+		{"1.2 million", "", false},
+		{"1,5770", "", false},
+		{"€5", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -35,7 +35,25 @@ var (
 	qualifierRe = regexp.MustCompile(`[a-z,]\s+(?:Total\s+)?[A-Z][A-Za-z./&]*\s*$`)
 	// deferredRe matches the words before "revenue" that name a balance.
 	deferredRe = regexp.MustCompile(`(?i)\b(deferred|unearned|unbilled)\s*$`)
+	// rangeAfterRe matches the second end of a range after an amount:
+	// "$855 million to $875 million" is a target, not a reported figure.
+	rangeAfterRe = regexp.MustCompile(`(?i)^\s*(?:million|billion|thousand)?\s*(?:to|-|–|—)\s*\$?\s?[0-9]`)
 )
+
+// forwardLookback is how many bytes before a figure's metric name are read
+// for a forward-looking word of the same sentence, as in "the Company
+// expects net sales of $855 million".
+const forwardLookback = 120
+
+// forwardBefore reports whether the sentence before offset start of text has
+// a forward-looking word.
+func forwardBefore(text string, start int) bool {
+	before := text[max(start-forwardLookback, 0):start]
+	if i := strings.LastIndexAny(before, ".;!?\n"); i >= 0 && (i+1 >= len(before) || before[i] != '.' || before[i+1] == ' ' || before[i+1] == '\n') {
+		before = before[i+1:]
+	}
+	return isForward(before)
+}
 
 var sentenceMetricNames = map[string]string{
 	"net sales": passes.MetricRevenue, "net revenue": passes.MetricRevenue, "net revenues": passes.MetricRevenue,
@@ -52,7 +70,7 @@ func sentenceMetrics(ci int, c passes.Chunk, periods *periodIndex) []passes.Metr
 	var out []passes.MetricCandidate
 	for _, m := range sentenceFigureRe.FindAllStringSubmatchIndex(c.Text, -1) {
 		quote := c.Text[m[0]:m[1]]
-		if forwardRe.MatchString(quote) {
+		if forwardRe.MatchString(quote) || forwardBefore(c.Text, m[0]) || rangeAfterRe.MatchString(c.Text[m[7]:]) {
 			// A forward-looking figure is guidance, not a reported one.
 			continue
 		}
@@ -90,7 +108,7 @@ func sentenceMetrics(ci int, c passes.Chunk, periods *periodIndex) []passes.Metr
 	}
 	for _, m := range perShareRe.FindAllStringSubmatchIndex(c.Text, -1) {
 		quote := c.Text[m[0]:m[1]]
-		if !strings.Contains(strings.ToLower(quote), "diluted") || forwardRe.MatchString(quote) {
+		if !strings.Contains(strings.ToLower(quote), "diluted") || forwardRe.MatchString(quote) || forwardBefore(c.Text, m[0]) || rangeAfterRe.MatchString(c.Text[m[1]:]) {
 			continue
 		}
 		gs, ge := m[2], m[3]

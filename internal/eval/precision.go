@@ -319,12 +319,15 @@ func truncate(s string, n int) string {
 // Item is an emitted risk, metric or guidance item in a form that a person
 // can check against the parsed text.
 type Item struct {
-	File    string
-	Kind    string
-	ID      string
-	Status  string
-	Summary string
-	Quote   string
+	File    string `json:"file"`
+	Kind    string `json:"kind"`
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Summary string `json:"summary"`
+	Quote   string `json:"quote"`
+	// Source is the part of the filing a metric was read from (ixbrl, table
+	// or text); empty for risks and guidance.
+	Source string `json:"source,omitempty"`
 }
 
 // Items lists the items of res except metrics sourced from inline XBRL, which

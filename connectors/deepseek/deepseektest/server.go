@@ -74,7 +74,10 @@ type Request struct {
 	ResponseFormat string
 	// Thinking is thinking.type, empty when the field was not sent.
 	Thinking string
-	At       time.Time
+	// Stream and IncludeUsage are stream and stream_options.include_usage.
+	Stream       bool
+	IncludeUsage bool
+	At           time.Time
 }
 
 // Server is the fake API. Its URL is the base URL for deepseek.Config.
@@ -86,9 +89,16 @@ type Server struct {
 	Models []string
 
 	mu       sync.Mutex
-	queue    []Reply
+	queue    []queued
 	respond  func(Request) Reply
 	requests []Request
+}
+
+// queued is a scripted reply for the first request that match accepts; a
+// nil match accepts any request.
+type queued struct {
+	match func(Request) bool
+	reply Reply
 }
 
 // DefaultModels are the names the server accepts unless Models is changed.
@@ -105,9 +115,18 @@ func New(t testing.TB, apiKey string) *Server {
 
 // Enqueue appends replies; each request takes the first one left.
 func (s *Server) Enqueue(r ...Reply) {
+	s.EnqueueFor(nil, r...)
+}
+
+// EnqueueFor appends replies that only requests accepted by match take, in
+// order. Tests whose client sends requests concurrently use it to script
+// the replies of one kind of request.
+func (s *Server) EnqueueFor(match func(Request) bool, r ...Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.queue = append(s.queue, r...)
+	for _, reply := range r {
+		s.queue = append(s.queue, queued{match: match, reply: reply})
+	}
 }
 
 // Respond sets the function that builds a reply when the queue is empty.
@@ -159,7 +178,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "deepseektest: no scripted reply left", "api_error", "")
 		return
 	}
-	s.write(w, r, reply)
+	write(w, r, req, reply)
 }
 
 // check applies the API's own validation and returns a message and status,
@@ -186,10 +205,11 @@ func (s *Server) check(r *http.Request, req Request) (string, int) {
 func (s *Server) next(req Request) (Reply, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.queue) > 0 {
-		r := s.queue[0]
-		s.queue = s.queue[1:]
-		return r, true
+	for i, q := range s.queue {
+		if q.match == nil || q.match(req) {
+			s.queue = append(s.queue[:i:i], s.queue[i+1:]...)
+			return q.reply, true
+		}
 	}
 	if s.respond != nil {
 		return s.respond(req), true
@@ -197,7 +217,9 @@ func (s *Server) next(req Request) (Reply, bool) {
 	return Reply{}, false
 }
 
-func (s *Server) write(w http.ResponseWriter, r *http.Request, reply Reply) {
+// write sends reply, as a server-sent event stream when the request asked
+// for one.
+func write(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
 	if reply.Delay > 0 {
 		select {
 		case <-time.After(reply.Delay):
@@ -223,6 +245,10 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, reply Reply) {
 		return
 	}
 
+	if req.Stream {
+		writeStream(w, r, req, reply)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	flusher, _ := w.(http.Flusher)
@@ -248,6 +274,76 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, reply Reply) {
 	io.WriteString(w, completionBody(reply))
 }
 
+// writeStream sends a 200 reply as chat.completion.chunk events: ": keep-alive"
+// comments while the request waits in the queue, the content in pieces, the
+// finish reason, the usage when requested, and [DONE].
+func writeStream(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	flusher, _ := w.(http.Flusher)
+	flush := func() {
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+
+	every := reply.KeepAliveEvery
+	if every <= 0 {
+		every = 10 * time.Millisecond
+	}
+	for range reply.KeepAlives {
+		select {
+		case <-time.After(every):
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, ": keep-alive\n\n")
+		flush()
+	}
+
+	event := func(choices []any, usage any) {
+		body := map[string]any{"id": "fake-1", "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": req.Model, "choices": choices}
+		if usage != nil {
+			body["usage"] = usage
+		}
+		b, _ := json.Marshal(body)
+		fmt.Fprintf(w, "data: %s\n\n", b)
+		flush()
+	}
+
+	event([]any{map[string]any{"index": 0, "delta": map[string]any{"role": "assistant", "content": ""}, "finish_reason": nil}}, nil)
+	const piece = 64
+	for content := reply.Content; content != ""; {
+		n := min(piece, len(content))
+		event([]any{map[string]any{"index": 0, "delta": map[string]any{"content": content[:n]}, "finish_reason": nil}}, nil)
+		content = content[n:]
+	}
+
+	var finish any = "stop"
+	if reply.FinishReason != "" {
+		finish = reply.FinishReason
+	}
+	if reply.NoFinishReason {
+		finish = nil
+	}
+	event([]any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": finish}}, nil)
+	if req.IncludeUsage {
+		event([]any{}, usage(reply))
+	}
+	io.WriteString(w, "data: [DONE]\n\n")
+	flush()
+}
+
+func usage(r Reply) map[string]any {
+	return map[string]any{
+		"prompt_tokens":            r.PromptTokens,
+		"completion_tokens":        r.CompletionTokens,
+		"total_tokens":             r.PromptTokens + r.CompletionTokens,
+		"prompt_cache_hit_tokens":  r.CacheHitTokens,
+		"prompt_cache_miss_tokens": r.PromptTokens - r.CacheHitTokens,
+	}
+}
+
 func completionBody(r Reply) string {
 	var finish any = "stop"
 	if r.FinishReason != "" {
@@ -268,13 +364,7 @@ func completionBody(r Reply) string {
 			"logprobs":      nil,
 			"finish_reason": finish,
 		}},
-		"usage": map[string]any{
-			"prompt_tokens":            r.PromptTokens,
-			"completion_tokens":        r.CompletionTokens,
-			"total_tokens":             r.PromptTokens + r.CompletionTokens,
-			"prompt_cache_hit_tokens":  r.CacheHitTokens,
-			"prompt_cache_miss_tokens": r.PromptTokens - r.CacheHitTokens,
-		},
+		"usage": usage(r),
 	}
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -305,6 +395,10 @@ func decode(body []byte) Request {
 		Thinking struct {
 			Type string `json:"type"`
 		} `json:"thinking"`
+		Stream        bool `json:"stream"`
+		StreamOptions struct {
+			IncludeUsage bool `json:"include_usage"`
+		} `json:"stream_options"`
 	}
 	req := Request{Body: body}
 	if err := json.Unmarshal(body, &raw); err != nil {
@@ -315,6 +409,8 @@ func decode(body []byte) Request {
 	req.Temperature = raw.Temperature
 	req.ResponseFormat = raw.ResponseFormat.Type
 	req.Thinking = raw.Thinking.Type
+	req.Stream = raw.Stream
+	req.IncludeUsage = raw.StreamOptions.IncludeUsage
 	for _, m := range raw.Messages {
 		switch m.Role {
 		case "system":
