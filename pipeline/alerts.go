@@ -179,9 +179,10 @@ func alertMessages(res *schemas.Result, now time.Time) ([]kafka.Message, int, er
 	msgs := make([]kafka.Message, 0, len(flags))
 	high := 0
 	for _, f := range flags {
+		f.ID = AlertID(f)
 		value, err := schemas.Marshal(schemas.SchemaRiskFlag, f)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s alert %s of %s: %w", f.Kind, AlertID(f), res.Filing.SourcePath, err)
+			return nil, 0, fmt.Errorf("%s alert %s of %s: %w", f.Kind, f.ID, res.Filing.SourcePath, err)
 		}
 		if f.Kind == schemas.AlertHighSeverityRisk {
 			high++
@@ -191,7 +192,7 @@ func alertMessages(res *schemas.Result, now time.Time) ([]kafka.Message, int, er
 			Value: value,
 			Headers: []kafka.Header{
 				{Key: HeaderSchema, Value: []byte(schemas.SchemaRiskFlag)},
-				{Key: HeaderAlertID, Value: []byte(AlertID(f))},
+				{Key: HeaderAlertID, Value: []byte(f.ID)},
 			},
 		})
 	}

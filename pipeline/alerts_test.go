@@ -211,6 +211,9 @@ func TestExtractStagePublishesAlerts(t *testing.T) {
 		if err := json.Unmarshal(m.Value, &f); err != nil {
 			t.Fatal(err)
 		}
+		if f.ID != header(m, HeaderAlertID) {
+			t.Errorf("id: got %q in the value, want the header's %q", f.ID, header(m, HeaderAlertID))
+		}
 		kinds = append(kinds, f.Kind)
 	}
 	slices.Sort(kinds)

@@ -15,12 +15,40 @@ type Document struct {
 	PagesWithText int       `json:"pages_with_text"`
 	Sections      []Section `json:"sections,omitempty"`
 	Facts         []Fact    `json:"facts,omitempty"`
+	// Tables are the tables found in the text, as rows of cells.
+	Tables []Table `json:"tables,omitempty"`
 	// Warnings are problems that did not stop the parse, such as pages with
 	// no text layer or a PDF page whose content could not be read.
 	Warnings []string `json:"warnings,omitempty"`
 	// Segments map Text back to byte offsets in the source file (HTML and
 	// text); sorted by TextStart, non-overlapping.
-	Segments []Segment `json:"-"`
+	Segments []Segment `json:"segments,omitempty"`
+}
+
+// Table is a table of the document: an HTML table, or rows of a PDF page
+// whose positioned text lines up in columns.
+type Table struct {
+	// Start and End are the table's byte span in Document.Text.
+	Start int `json:"start" jsonschema:"minimum=0"`
+	End   int `json:"end" jsonschema:"minimum=0"`
+	// Page is the 1-based PDF page; 0 when not a PDF.
+	Page int `json:"page,omitempty" jsonschema:"minimum=0"`
+	// Caption is the scale line printed with the table, such as
+	// "(in millions, except per share data)"; empty when there is none.
+	Caption string     `json:"caption,omitempty"`
+	Rows    []TableRow `json:"rows"`
+}
+
+// TableRow is one row of a table.
+type TableRow struct {
+	Cells []TableCell `json:"cells"`
+}
+
+// TableCell is one non-empty cell: its text and its span in Document.Text.
+type TableCell struct {
+	Text  string `json:"text"`
+	Start int    `json:"start" jsonschema:"minimum=0"`
+	End   int    `json:"end" jsonschema:"minimum=0"`
 }
 
 // Page is one PDF page's span in Document.Text.
@@ -37,9 +65,9 @@ type Page struct {
 // and no dropped markup. An entity such as &amp; gets a segment of its own
 // whose text maps to the ampersand.
 type Segment struct {
-	TextStart   int
-	SourceStart int64
-	Len         int
+	TextStart   int   `json:"text_start"`
+	SourceStart int64 `json:"source_start"`
+	Len         int   `json:"len"`
 }
 
 // Section is a part of a filing found by its heading, such as Item 1A.
@@ -81,6 +109,11 @@ type Fact struct {
 	End   int `json:"end"`
 	// SourceOffset is the byte offset of the fact's element in the source file.
 	SourceOffset int64 `json:"source_offset"`
+	// Duplicates counts the other facts with the same concept, context and
+	// unit that were merged into this one.
+	Duplicates int `json:"duplicates,omitempty"`
+	// Inconsistent is set when a merged duplicate printed a different value.
+	Inconsistent bool `json:"inconsistent,omitempty"`
 }
 
 // Dimension is one axis and member of an XBRL context or a segment.

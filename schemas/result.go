@@ -139,11 +139,15 @@ type Guidance struct {
 	Currency string `json:"currency,omitempty"`
 	Basis    string `json:"basis" jsonschema:"enum=gaap,enum=non_gaap,enum=constant_currency,enum=organic,enum=unspecified"`
 	// Direction is relative to the prior guidance when the document states it.
-	Direction string   `json:"direction" jsonschema:"enum=initiated,enum=raised,enum=lowered,enum=maintained,enum=withdrawn,enum=unspecified"`
-	PriorLow  string   `json:"prior_low,omitempty"`
-	PriorHigh string   `json:"prior_high,omitempty"`
-	Citation  Citation `json:"citation"`
-	Status    string   `json:"status" jsonschema:"enum=accepted,enum=needs_review,enum=rejected"`
+	Direction string `json:"direction" jsonschema:"enum=initiated,enum=raised,enum=lowered,enum=maintained,enum=withdrawn,enum=unspecified"`
+	PriorLow  string `json:"prior_low,omitempty"`
+	PriorHigh string `json:"prior_high,omitempty"`
+	// PriorSource says where the prior range came from: the document's own
+	// words ("previously $4.20") or the company's earlier guidance that finx
+	// stored.
+	PriorSource string   `json:"prior_source,omitempty" jsonschema:"enum=text,enum=history"`
+	Citation    Citation `json:"citation"`
+	Status      string   `json:"status" jsonschema:"enum=accepted,enum=needs_review,enum=rejected"`
 	// ReviewReason is the cause of a needs_review status, such as
 	// xbrl_disagree or unknown_period; empty for accepted items.
 	ReviewReason string  `json:"review_reason,omitempty"`
@@ -188,7 +192,10 @@ type Stats struct {
 	// CitationsVerified counts those whose quote was found.
 	CitationsVerified int `json:"citations_verified" jsonschema:"minimum=0"`
 	// Rejected counts candidates dropped because the quote was not found.
-	Rejected   int   `json:"rejected" jsonschema:"minimum=0"`
+	Rejected int `json:"rejected" jsonschema:"minimum=0"`
+	// Dropped counts candidates whose quote was found but whose confidence
+	// was below the review threshold.
+	Dropped    int   `json:"dropped,omitempty" jsonschema:"minimum=0"`
 	TextBytes  int   `json:"text_bytes" jsonschema:"minimum=0"`
 	DurationMS int64 `json:"duration_ms" jsonschema:"minimum=0"`
 }
@@ -212,10 +219,28 @@ type Result struct {
 	Warnings      []string   `json:"warnings"`
 	Provider      string     `json:"provider" jsonschema:"minLength=1"`
 	Provenance
+	// Selections records what each pass read: sections, spans and bytes.
+	Selections []Selection `json:"selections,omitempty"`
 	// LLMCalls records every model call made for this document, for cost and
 	// latency accounting; empty for the offline provider.
 	LLMCalls    []LLMCall `json:"llm_calls,omitempty"`
 	ExtractedAt time.Time `json:"extracted_at"`
+}
+
+// Selection is what one pass of one kind read of the document and what
+// became of its candidates.
+type Selection struct {
+	Kind     string   `json:"kind" jsonschema:"enum=risk,enum=metric,enum=guidance"`
+	Pass     string   `json:"pass" jsonschema:"minLength=1"`
+	Sections []string `json:"sections"`
+	// Spans are [start, end) byte spans of Document.Text sent to the provider.
+	Spans      [][2]int `json:"spans"`
+	Bytes      int      `json:"bytes" jsonschema:"minimum=0"`
+	Candidates int      `json:"candidates" jsonschema:"minimum=0"`
+	Added      int      `json:"added" jsonschema:"minimum=0"`
+	Duplicates int      `json:"duplicates" jsonschema:"minimum=0"`
+	Rejected   int      `json:"rejected" jsonschema:"minimum=0"`
+	Dropped    int      `json:"dropped" jsonschema:"minimum=0"`
 }
 
 // LLMCall is the record of one chat completion request, kept per call.
@@ -228,7 +253,7 @@ type LLMCall struct {
 	Model         string `json:"model"`
 	PromptVersion string `json:"prompt_version"`
 	// Outcome is ok, cached, retried, invalid_json, truncated, http_4xx,
-	// http_5xx, timeout or budget.
+	// http_5xx, timeout, transport, canceled or budget.
 	Outcome string `json:"outcome" jsonschema:"minLength=1"`
 	Attempt int    `json:"attempt" jsonschema:"minimum=1"`
 	// Token counts as the API reported them; cache hit and miss split the
@@ -287,8 +312,11 @@ const (
 // that a subscriber sees each company's events in order. Exactly one of Risk,
 // Guidance and Metric is set, according to Kind.
 type RiskFlag struct {
-	SchemaVersion int    `json:"schema_version" jsonschema:"minimum=1"`
-	Kind          string `json:"kind" jsonschema:"enum=high_severity_risk,enum=new_risk,enum=guidance_lowered,enum=guidance_withdrawn,enum=xbrl_disagree"`
+	SchemaVersion int `json:"schema_version" jsonschema:"minimum=1"`
+	// ID is deterministic: document, kind and item, so that a subscriber
+	// can drop the repeats that a replay or a crash produces.
+	ID   string `json:"id,omitempty" jsonschema:"pattern=^[0-9a-f]{16}$"`
+	Kind string `json:"kind" jsonschema:"enum=high_severity_risk,enum=new_risk,enum=guidance_lowered,enum=guidance_withdrawn,enum=xbrl_disagree"`
 	// Severity orders alerts for subscribers that filter: low, medium, high.
 	Severity   string    `json:"severity" jsonschema:"enum=low,enum=medium,enum=high"`
 	Summary    string    `json:"summary"`

@@ -81,6 +81,18 @@ func TestRunDropsBelowReviewMin(t *testing.T) {
 	if rep.Dropped[KindRisk] != 1 {
 		t.Errorf("dropped: got %d, want 1", rep.Dropped[KindRisk])
 	}
+	if res.Stats.Dropped != 1 {
+		t.Errorf("Stats.Dropped: got %d, want 1", res.Stats.Dropped)
+	}
+	if len(res.Selections) != len(rep.Selections) || len(res.Selections) == 0 {
+		t.Fatalf("result selections: got %d, want the report's %d", len(res.Selections), len(rep.Selections))
+	}
+	if got := res.Selections[0]; got.Kind != string(rep.Selections[0].Kind) || got.Bytes != rep.Selections[0].Bytes {
+		t.Errorf("first selection: got %+v, want the report's %+v", got, rep.Selections[0])
+	}
+	if _, err := schemas.Marshal(schemas.SchemaResult, res); err != nil {
+		t.Errorf("result with selections does not validate: %v", err)
+	}
 	if !containsPrefix(res.Warnings, "passes: dropped 1 risk candidates with confidence below 0.2") {
 		t.Errorf("warnings: got %v, want the dropped count", res.Warnings)
 	}

@@ -130,11 +130,32 @@ func run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*s
 	}
 	res.Stats = r.stats
 	res.Stats.TextBytes = len(doc.Text)
+	for _, n := range r.report.Dropped {
+		res.Stats.Dropped += n
+	}
+	res.Selections = resultSelections(r.report.Selections)
 	end := cfg.Now()
 	res.ExtractedAt = end
 	res.Stats.DurationMS = max(end.Sub(began).Milliseconds(), 0)
 	res.FillEmpty()
 	return res, r, nil
+}
+
+// resultSelections converts the report's selections for the Result, so that
+// each stored result says what every pass read.
+func resultSelections(sels []Selection) []schemas.Selection {
+	out := make([]schemas.Selection, 0, len(sels))
+	for _, s := range sels {
+		secs := append([]string{}, s.Sections...)
+		spans := append([][2]int{}, s.Spans...)
+		out = append(out, schemas.Selection{
+			Kind: string(s.Kind), Pass: string(s.Pass),
+			Sections: secs, Spans: spans, Bytes: s.Bytes,
+			Candidates: s.Candidates, Added: s.Added, Duplicates: s.Duplicates,
+			Rejected: s.Rejected, Dropped: s.Dropped,
+		})
+	}
+	return out
 }
 
 // resultProvenance returns the provider's provenance, else that of the first
