@@ -614,7 +614,9 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) outcome {
 		if r.checker == nil {
 			r.checker = newFactChecker(r.doc.Facts)
 		}
-		m.XBRLCheck = r.checker.check(&m)
+		var why string
+		m.XBRLCheck, why = r.checker.check(&m)
+		reason = firstReason(reason, why)
 	}
 	if m.PeriodType == "unknown" && m.XBRLCheck != "disagree" {
 		reason = firstReason(reason, "unknown_period")

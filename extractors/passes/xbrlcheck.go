@@ -11,25 +11,66 @@ import (
 // that have no dimensions.
 type factChecker struct {
 	byMetric map[string][]schemas.Fact
+	// others holds every other numeric fact: those with dimensions, and
+	// those of concepts outside the metric taxonomy. A figure that differs
+	// from the consolidated fact but equals one of these is a segment or
+	// component figure, not a contradiction.
+	others []schemas.Fact
 }
+
+// reasonOtherFact is the review reason of a figure that equals an XBRL fact
+// of another concept or of a segment, so its metric label is doubtful.
+const reasonOtherFact = "xbrl_other_fact"
 
 func newFactChecker(facts []schemas.Fact) *factChecker {
 	c := &factChecker{byMetric: map[string][]schemas.Fact{}}
 	for _, f := range facts {
-		if !f.Numeric || f.Nil || len(f.Dimensions) > 0 || f.Value == "" {
+		if !f.Numeric || f.Nil || f.Value == "" {
 			continue
 		}
-		if m := MetricForConcept(f.Concept); m != "" {
+		if m := MetricForConcept(f.Concept); m != "" && len(f.Dimensions) == 0 {
 			c.byMetric[m] = append(c.byMetric[m], f)
+			continue
 		}
+		c.others = append(c.others, f)
 	}
 	return c
 }
 
-// check returns agree, disagree or no_fact for m. A figure without a period
-// agrees with a fact of the same metric and value, and then takes the fact's
-// period.
-func (c *factChecker) check(m *schemas.Metric) string {
+// otherFact returns a fact among c.others of m's period whose value equals
+// m's within the printed rounding.
+func (c *factChecker) otherFact(m *schemas.Metric, val, tol *big.Rat) (schemas.Fact, bool) {
+	for _, f := range c.others {
+		if samePeriod(m, f) && withinTolerance(val, f.Value, tol) {
+			return f, true
+		}
+	}
+	return schemas.Fact{}, false
+}
+
+// check returns agree, disagree or no_fact for m, with a review reason when
+// the figure equals a fact of a segment or another concept instead of the
+// consolidated fact of its metric. A figure without a period agrees with a
+// fact of the same metric and value, and then takes the fact's period. A
+// segment figure of the same metric agrees and takes the fact's dimensions.
+func (c *factChecker) check(m *schemas.Metric) (result, reason string) {
+	result = c.compare(m)
+	if result != "disagree" {
+		return result, ""
+	}
+	val, _ := new(big.Rat).SetString(m.Value)
+	f, ok := c.otherFact(m, val, tolerance(m.Display, m.Scale))
+	if !ok {
+		return "disagree", ""
+	}
+	if len(f.Dimensions) > 0 && len(m.Dimensions) == 0 && MetricForConcept(f.Concept) == m.Metric {
+		m.Dimensions = append([]schemas.Dimension(nil), f.Dimensions...)
+		return "agree", ""
+	}
+	return "no_fact", reasonOtherFact
+}
+
+func (c *factChecker) compare(m *schemas.Metric) string {
 	facts := c.byMetric[m.Metric]
 	if len(facts) == 0 {
 		return "no_fact"
