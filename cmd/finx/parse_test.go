@@ -67,3 +67,48 @@ func TestParseJSONSectionsAndWarnings(t *testing.T) {
 		t.Errorf("warnings %q: want one for the missing Item 1A", doc.Warnings)
 	}
 }
+
+func TestParseJSONTablesAndFacts(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := runParse(context.Background(), []string{"--json", "../../fixtures/html/acme-10k-2026.htm"}, &stdout, &stderr); err != nil {
+		t.Fatalf("parse --json: %v (%s)", err, stderr.String())
+	}
+	if !json.Valid(stdout.Bytes()) {
+		t.Fatalf("output is not valid JSON")
+	}
+	var doc schemas.Document
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("output is not a document: %v", err)
+	}
+
+	if len(doc.Tables) != 2 {
+		t.Fatalf("got %d tables, want 2", len(doc.Tables))
+	}
+	statement := doc.Tables[1]
+	if got, want := statement.Caption, "(in millions, except per-share amounts)"; got != want {
+		t.Errorf("caption: got %q, want %q", got, want)
+	}
+	if len(statement.Rows) < 2 || len(statement.Rows[1].Cells) != 2 {
+		t.Fatalf("statement rows %+v: want a label and a figure in row 2", statement.Rows)
+	}
+	cell := statement.Rows[1].Cells[1]
+	if cell.Text != "$ 1,284.6" || doc.Text[cell.Start:cell.End] != cell.Text {
+		t.Errorf("net sales cell: got %q at [%d,%d), want %q at its span", cell.Text, cell.Start, cell.End, "$ 1,284.6")
+	}
+
+	var revenue *schemas.Fact
+	for i := range doc.Facts {
+		if doc.Facts[i].Concept == "us-gaap:Revenues" {
+			revenue = &doc.Facts[i]
+		}
+	}
+	if revenue == nil {
+		t.Fatalf("facts %d: no us-gaap:Revenues", len(doc.Facts))
+	}
+	if revenue.Value != "1284600000" || revenue.Start < cell.Start || revenue.End > cell.End {
+		t.Errorf("revenue fact: got value %s at [%d,%d), want 1284600000 inside the cell [%d,%d)", revenue.Value, revenue.Start, revenue.End, cell.Start, cell.End)
+	}
+	if len(doc.Segments) == 0 || doc.SourceOffset(cell.Start) < 0 {
+		t.Errorf("got %d segments, want a source map that covers the cell", len(doc.Segments))
+	}
+}

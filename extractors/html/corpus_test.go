@@ -218,6 +218,10 @@ func TestCorpusFiling(t *testing.T) {
 				t.Logf("warnings: %v", doc.Warnings)
 			}
 			checkInvariants(t, doc, corpusBytes[c.file])
+			if len(doc.Tables) == 0 {
+				t.Errorf("got no tables, want the filing's statement tables")
+			}
+			t.Logf("tables %d, cells %d, with caption %d", len(doc.Tables), countCells(doc.Tables), countCaptions(doc.Tables))
 			if _, err := schemas.Marshal(schemas.SchemaDocument, doc); err != nil {
 				t.Errorf("document schema: %v", err)
 			}
@@ -228,4 +232,24 @@ func TestCorpusFiling(t *testing.T) {
 			}
 		})
 	}
+}
+
+func countCells(tables []schemas.Table) int {
+	n := 0
+	for _, tb := range tables {
+		for _, r := range tb.Rows {
+			n += len(r.Cells)
+		}
+	}
+	return n
+}
+
+func countCaptions(tables []schemas.Table) int {
+	n := 0
+	for _, tb := range tables {
+		if tb.Caption != "" {
+			n++
+		}
+	}
+	return n
 }

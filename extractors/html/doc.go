@@ -19,6 +19,19 @@
 // and the <TYPE> value becomes Form when the document carries no
 // dei:DocumentType.
 //
+// # Tables
+//
+// Document.Tables has one entry per visible <table> with at least two
+// non-empty cells, in text order. Each <tr> with a non-empty cell gives a
+// row, and each non-empty <td> or <th> a cell whose Text is
+// Document.Text[Start:End]. Empty cells are left out, so a cell's place in
+// its row is not its column. A cell that holds a nested table is left out
+// of the outer table, and the nested table is listed on its own, so no two
+// cells overlap. Caption is a cell of the first four rows, or else the
+// nearest of the three non-empty lines above the table (up to 200 bytes,
+// not reaching into the previous table), that numfmt.ParseCaption reads as
+// a scale.
+//
 // # Source map
 //
 // Document.Segments maps Text to byte offsets in the input, so that
@@ -50,7 +63,7 @@
 //
 // # Imports
 //
-// html imports schemas and extractors/ixbrl; it must not import other finx
-// packages. It does no network or clock access and does not log: problems
-// that do not stop the parse go into Document.Warnings.
+// html imports schemas, extractors/ixbrl and extractors/numfmt; it must not
+// import other finx packages. It does no network or clock access and does
+// not log: problems that do not stop the parse go into Document.Warnings.
 package html

@@ -1,6 +1,7 @@
 package html
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 
@@ -55,6 +56,7 @@ func checkInvariants(t testing.TB, doc *schemas.Document, src []byte) {
 			t.Fatalf("segment %d: text %q, source %q", i, text, src[s.SourceStart:end])
 		}
 	}
+	checkTables(t, doc)
 	for i, f := range doc.Facts {
 		if f.Start < 0 || f.End < f.Start || f.End > len(doc.Text) {
 			t.Fatalf("fact %d %s: span [%d,%d) outside text of %d bytes", i, f.Concept, f.Start, f.End, len(doc.Text))
@@ -90,4 +92,44 @@ func isPlainASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkTables asserts that every table cell's Text is its span of
+// Document.Text and that each table spans its cells in text order. No two
+// cells of the document overlap, because a cell that holds a nested table
+// is left out.
+func checkTables(t testing.TB, doc *schemas.Document) {
+	t.Helper()
+	type span struct{ start, end int }
+	var cells []span
+	for i, tb := range doc.Tables {
+		if len(tb.Rows) == 0 {
+			t.Fatalf("table %d has no rows", i)
+		}
+		prev := tb.Start
+		for r, row := range tb.Rows {
+			if len(row.Cells) == 0 {
+				t.Fatalf("table %d row %d has no cells", i, r)
+			}
+			for c, cell := range row.Cells {
+				if cell.Start < prev || cell.End <= cell.Start || cell.End > tb.End || tb.End > len(doc.Text) {
+					t.Fatalf("table %d [%d,%d) row %d cell %d: span [%d,%d) out of order or outside the table (previous end %d)", i, tb.Start, tb.End, r, c, cell.Start, cell.End, prev)
+				}
+				if got := doc.Text[cell.Start:cell.End]; got != cell.Text {
+					t.Fatalf("table %d row %d cell %d: text %q, want Text[%d:%d] = %q", i, r, c, cell.Text, cell.Start, cell.End, got)
+				}
+				prev = cell.End
+				cells = append(cells, span{cell.Start, cell.End})
+			}
+		}
+		if i > 0 && tb.Start < doc.Tables[i-1].Start {
+			t.Fatalf("table %d starts at %d, before table %d at %d", i, tb.Start, i-1, doc.Tables[i-1].Start)
+		}
+	}
+	slices.SortFunc(cells, func(a, b span) int { return a.start - b.start })
+	for i := 1; i < len(cells); i++ {
+		if cells[i].start < cells[i-1].end {
+			t.Fatalf("cells [%d,%d) and [%d,%d) overlap", cells[i-1].start, cells[i-1].end, cells[i].start, cells[i].end)
+		}
+	}
 }

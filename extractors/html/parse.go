@@ -89,6 +89,7 @@ func (p *Parser) Parse(ctx context.Context, name string, data []byte) (*schemas.
 	if !st.sawTag {
 		return nil, fail(ReasonNotHTML, 0, fmt.Errorf("%w: no markup", ErrNotHTML))
 	}
+	st.closeTables()
 	text := st.w.finish()
 	if !st.bodyText {
 		off := st.bodyAt
@@ -108,6 +109,7 @@ func (p *Parser) Parse(ctx context.Context, name string, data []byte) (*schemas.
 			Size:       int64(len(data)),
 		},
 		Text:     text,
+		Tables:   st.finishTables(text),
 		Segments: st.w.segs,
 		Warnings: st.warnings,
 	}
@@ -181,10 +183,14 @@ type state struct {
 	rawText bool
 	// cells has one entry per open table (false) and table cell (true).
 	// Text is inside a cell when the last entry is true.
-	cells    []bool
-	warnings []string
-	tagName  map[string]string
-	attrs    []xhtml.Attribute
+	cells []bool
+	// tables has one entry per open table, nil for a hidden one, and
+	// doneTables the tables closed so far.
+	tables     []*tableBuilder
+	doneTables []schemas.Table
+	warnings   []string
+	tagName    map[string]string
+	attrs      []xhtml.Attribute
 }
 
 func (s *state) run(ctx context.Context, data []byte) error {
@@ -371,6 +377,14 @@ func (s *state) startTag(z *xhtml.Tokenizer, src int64, selfClosing bool) {
 		s.cells = append(s.cells, true)
 	}
 	s.stack = append(s.stack, el)
+	switch tag {
+	case "table":
+		s.tableStart(s.hidden > 0)
+	case "tr":
+		s.rowStart()
+	case "td", "th":
+		s.cellStart()
+	}
 }
 
 // closeImplied pops an element that the new start tag closes implicitly in
@@ -435,6 +449,14 @@ func (s *state) endTag(tag string) {
 			if len(s.cells) > 0 {
 				s.cells = s.cells[:len(s.cells)-1]
 			}
+		}
+		switch el.tag {
+		case "table":
+			s.tableEnd()
+		case "tr":
+			s.rowEnd()
+		case "td", "th":
+			s.cellEnd()
 		}
 	}
 	s.stack = s.stack[:i]

@@ -48,9 +48,13 @@ func TestCorpusFacts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			numeric := 0
+			numeric, merged := 0, 0
 			seen := make(map[string]string)
 			for _, f := range doc.Facts {
+				merged += f.Duplicates
+				if f.Inconsistent {
+					t.Errorf("fact %s %s is flagged inconsistent", f.ID, f.Concept)
+				}
 				if !f.Numeric {
 					continue
 				}
@@ -75,7 +79,10 @@ func TestCorpusFacts(t *testing.T) {
 					t.Errorf("warning: %s", w)
 				}
 			}
-			t.Logf("%d facts, %d numeric, %d warnings", len(doc.Facts), numeric, len(doc.Warnings))
+			if merged == 0 {
+				t.Errorf("no duplicates merged, want the facts that statements and notes repeat")
+			}
+			t.Logf("%d facts, %d numeric, %d duplicates merged, %d warnings", len(doc.Facts), numeric, merged, len(doc.Warnings))
 		})
 	}
 }

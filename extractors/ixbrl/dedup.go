@@ -46,8 +46,10 @@ func factKey(f *schemas.Fact) string {
 // numeric duplicates, a fact with a value wins over a nil one, then the
 // highest decimals wins ("INF" above any number), then the first one. A
 // duplicate whose value falls outside the rounding interval of the kept
-// one is inconsistent, which adds a warning naming both facts. Text facts
-// are merged only when their printed text is the same.
+// one is inconsistent, which adds a warning naming both facts and sets
+// Inconsistent on the kept fact. The kept fact's Duplicates counts the facts
+// merged into it. Text facts are merged only when their printed text is the
+// same.
 func dedupe(facts []schemas.Fact, warn func(string)) []schemas.Fact {
 	winner := make(map[string]int, len(facts))
 	drop := make([]bool, len(facts))
@@ -63,16 +65,23 @@ func dedupe(facts []schemas.Fact, warn func(string)) []schemas.Fact {
 			continue
 		}
 		k := &facts[j]
-		if f.Numeric && !f.Nil && !k.Nil && !consistent(k, f) {
+		inconsistent := f.Numeric && !f.Nil && !k.Nil && !consistent(k, f)
+		if inconsistent {
 			warn(fmt.Sprintf("ixbrl: inconsistent duplicate facts: %s has value %s (decimals %q) and %s has value %s (decimals %q)",
 				factName(k), k.Value, k.Decimals, factName(f), f.Value, f.Decimals))
 		}
+		kept, merged := k, f
 		if morePrecise(f, k) {
 			winner[key] = i
 			drop[j] = true
+			kept, merged = f, k
 		} else {
 			drop[i] = true
 		}
+		// The kept fact takes over the count and flag of the merged one,
+		// which may already stand for earlier duplicates.
+		kept.Duplicates += 1 + merged.Duplicates
+		kept.Inconsistent = kept.Inconsistent || merged.Inconsistent || inconsistent
 	}
 	out := facts[:0]
 	for i := range facts {

@@ -43,9 +43,11 @@
 // Facts with the same concept, period, dimensions and unit are one fact.
 // Facts keeps the most precise of them (the highest decimals, INF above
 // any number, the first one on a tie, a value over xsi:nil) and drops the
-// others. A duplicate whose value lies outside the rounding interval of
-// another adds an "inconsistent duplicate facts" warning naming both. Text
-// facts merge only when their printed text is the same.
+// others, and the kept fact's Duplicates counts the dropped ones. A
+// duplicate whose value lies outside the rounding interval of another adds
+// an "inconsistent duplicate facts" warning naming both and sets
+// Inconsistent on the kept fact. Text facts merge only when their printed
+// text is the same.
 //
 // # Not read
 //

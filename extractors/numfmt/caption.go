@@ -38,8 +38,11 @@ func (c Caption) ExponentFor(perShare, shares, percent bool) int {
 var (
 	// captionScaleRe finds the scale phrase: "in millions", "in thousands
 	// of dollars", "dollars in billions", "$ in millions", "(000s)",
-	// "(000's omitted)", "$000".
-	captionScaleRe = regexp.MustCompile(`(?i)\bin\s+(thousands|millions|billions)\b|\(\s*\$?\s*(000|000,000)\s*'?s?\s*(?:omitted)?\s*\)|\$\s?(000|000,000)\b|\b(thousands|millions|billions)\s+of\s+(?:u\.?s\.?\s+)?dollars\b`)
+	// "(000's omitted)", "$000", and the bare word in parentheses or after
+	// a currency sign: "(Millions)", "($ million, except ...)", "$ million".
+	// A figure between the sign and the word ("$5 million") is an amount,
+	// not a caption, and does not match.
+	captionScaleRe = regexp.MustCompile(`(?i)\bin\s+(thousands|millions|billions)\b|\(\s*\$?\s*(000|000,000)\s*'?s?\s*(?:omitted)?\s*\)|\$\s?(000|000,000)\b|\b(thousands|millions|billions)\s+of\s+(?:u\.?s\.?\s+)?dollars\b|\(\s*(?:\$|US\$|€|£)?\s*(thousands?|millions?|billions?)\s*[,)]|(?:^|\s)(?:\$|US\$|€|£)\s*(thousands?|millions?|billions?)\b`)
 	// captionExceptRe finds what the caption excepts from the scale.
 	captionExceptRe = regexp.MustCompile(`(?i)\bexcept\b(.*)`)
 	perShareRe      = regexp.MustCompile(`(?i)\bper[\s-]+(?:common\s+)?share\b|\bper[\s-]+unit\b|\bEPS\b`)
@@ -50,6 +53,7 @@ var (
 
 var scaleWords = map[string]int{
 	"thousands": 3, "millions": 6, "billions": 9, "000": 3, "000,000": 6,
+	"thousand": 3, "million": 6, "billion": 9,
 }
 
 // ParseCaption reads the scale from a table caption or the lines above a

@@ -247,6 +247,12 @@ func TestParseCaption(t *testing.T) {
 		{"($ in millions, except number of shares)", Caption{Exponent: 6, ExceptShares: true}, true},
 		{"(000's omitted)", Caption{Exponent: 3}, true},
 		{"Amounts in thousands of dollars", Caption{Exponent: 3}, true},
+		{"(Millions)", Caption{Exponent: 6}, true},
+		{"($ million, except per share amounts)", Caption{Exponent: 6, ExceptPerShare: true}, true},
+		{"$ million", Caption{Exponent: 6}, true},
+		{"(€ thousands)", Caption{Exponent: 3}, true},
+		{"Sales rose $5 million in the quarter", Caption{}, false},
+		{"(millions of customers grew)", Caption{}, false},
 		{"CONSOLIDATED STATEMENTS OF OPERATIONS", Caption{}, false},
 		{"(except per share data, in millions)", Caption{}, false},
 	}

@@ -82,6 +82,20 @@ func TestCorpusParses(t *testing.T) {
 			}
 			t.Logf("%d pages, %d with text, %d bytes of text, %d warnings, %v",
 				len(doc.Pages), doc.PagesWithText, len(doc.Text), len(doc.Warnings), time.Since(start))
+			checkTables(t, doc)
+			cells, captions := 0, 0
+			for _, tb := range doc.Tables {
+				for _, r := range tb.Rows {
+					cells += len(r.Cells)
+				}
+				if tb.Caption != "" {
+					captions++
+				}
+			}
+			t.Logf("%d tables, %d cells, %d with caption", len(doc.Tables), cells, captions)
+			if len(doc.Tables) == 0 {
+				t.Errorf("got no tables, want the filing's statement tables")
+			}
 			if doc.PagesWithText != len(doc.Pages) {
 				t.Errorf("got %d pages with text, want all %d (warnings %q)", doc.PagesWithText, len(doc.Pages), doc.Warnings)
 			}

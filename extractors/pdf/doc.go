@@ -76,9 +76,28 @@
 // its right column. A table whose cells hold prose in two columns is read
 // the same way, so the cells of one table row end up apart.
 //
+// # Tables
+//
+// Document.Tables lists the rows of each page that line up in columns, with
+// Page set. A row is split into cells at gaps wider than one em, and a cell
+// that is only a currency sign runs on into the figure after it
+// ("$ 1,184.6"). A table starts at a row with a figure after its first cell
+// (a cell that numfmt.Parse reads whole). The rows of two or more cells
+// just above it join it as headings. It runs on over rows of two or more
+// cells and over runs of up to three short one-cell label rows ("Current
+// assets:"). It is kept when the last figures of at least two rows end
+// within one em of each other, as right-aligned amount columns do. Every cell's Text is
+// Document.Text[Start:End]. Caption is a cell of the first four rows, or
+// else the nearest of the three non-empty lines above the table, that
+// numfmt.ParseCaption reads as a scale.
+//
+// NOTE: cells are split by gaps alone, so a heading that spans two columns
+// is one cell, and empty cells leave no trace: a cell's place in its row is
+// not its column.
+//
 // # Imports
 //
-// pdf imports schemas, the PDF library and golang.org/x/text. It must not
-// import other finx packages. It has no network access and reads no clock
+// pdf imports schemas, extractors/numfmt, the PDF library and
+// golang.org/x/text. It must not import other finx packages. It has no network access and reads no clock
 // other than the parse timer.
 package pdf

@@ -205,6 +205,8 @@ func TestPanicError(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	good := smallPDF()
 	f.Add(good)
+	// A page with a statement table, so that the table spans are checked.
+	f.Add(reportPDF(1))
 	f.Add(pdftest.Doc{Fonts: []pdftest.Font{courier}, Pages: []string{pdftest.Line("F1", 10, 72, 700, "x")}, Compress: true}.Bytes())
 	f.Add(pdftest.Doc{
 		Fonts: []pdftest.Font{{Name: "F1", BaseFont: "T", ToUnicode: map[uint16]string{1: "a", 2: "\uFB01"}}},
@@ -236,5 +238,6 @@ func FuzzParse(f *testing.F) {
 			}
 			end = p.End
 		}
+		checkTables(t, doc)
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/finx-dev/finx/schemas"
 )
 
 const (
@@ -47,8 +49,10 @@ type row struct {
 
 // layoutPage returns a page's text in reading order: rows top to bottom,
 // glyphs left to right, each row ended by a newline. Text that runs in
-// another direction than most of the page follows in drawing order.
-func layoutPage(glyphs []glyph) string {
+// another direction than most of the page follows in drawing order. It
+// also returns the tables found in the rows (see findTables), with spans
+// in the page text and Page unset.
+func layoutPage(glyphs []glyph) (string, []schemas.Table) {
 	orient(glyphs)
 	rows := groupRows(glyphs)
 	body := bodySize(rows)
@@ -60,8 +64,9 @@ func layoutPage(glyphs []glyph) string {
 		return rowIsBold(r.glyphs) || minSize(r.glyphs) >= headingSize*body
 	}
 	var b strings.Builder
+	lines := make([]lineCells, 0, len(rows))
 	for i, r := range rows {
-		line := renderRow(r.glyphs)
+		line, cells := renderRow(r.glyphs)
 		if line == "" {
 			continue
 		}
@@ -69,6 +74,12 @@ func layoutPage(glyphs []glyph) string {
 		if i > 0 && (newColumn || rows[i-1].y-r.y > paragraphGap*max(r.size, rows[i-1].size)) && !strings.HasSuffix(b.String(), "\n\n") {
 			b.WriteByte('\n')
 		}
+		lineStart := b.Len()
+		for k := range cells {
+			cells[k].start += lineStart
+			cells[k].end += lineStart
+		}
+		lines = append(lines, lineCells{cells: cells, size: r.size})
 		b.WriteString(line)
 		b.WriteByte('\n')
 		if heading(r) && (i+1 == len(rows) || !heading(rows[i+1])) {
@@ -78,7 +89,8 @@ func layoutPage(glyphs []glyph) string {
 		}
 	}
 	writeRotated(&b, glyphs)
-	return b.String()
+	text := b.String()
+	return text, findTables(text, lines)
 }
 
 // orient turns the page so that the direction most glyphs run in, in
@@ -158,9 +170,16 @@ func groupRows(glyphs []glyph) []row {
 // run-in heading, a bold or italic run from the start of the row that ends
 // a sentence ("Supply risk. We buy..."), is split from the regular text
 // after it by a blank line.
-func renderRow(glyphs []glyph) string {
+//
+// It also returns the row's cells, split at gaps wider than cellGap ems,
+// with byte spans in the returned line. A cell that is only a currency
+// sign runs on into the next one. The cells are nil when a run-in heading
+// was split off, because such a row is prose.
+func renderRow(glyphs []glyph) (string, []cellSpan) {
 	var b strings.Builder
 	var prev *glyph
+	var cells []cellSpan
+	split := false
 	allEmphasis := true
 	for i := range glyphs {
 		g := &glyphs[i]
@@ -172,15 +191,28 @@ func renderRow(glyphs []glyph) string {
 			switch {
 			case allEmphasis && !emphasis && endsSentence(b.String()) && startsUpper(g.s):
 				b.WriteString("\n\n")
+				split = true
 			case needsSpace(prev, g):
 				b.WriteByte(' ')
 			}
 		}
 		allEmphasis = allEmphasis && emphasis
+		last := len(cells) - 1
+		newCell := prev == nil || g.x-(prev.x+prev.w) > cellGap*max(prev.size, g.size, 1) &&
+			!currencyCell(b.String()[cells[last].start:cells[last].end])
+		if newCell {
+			cells = append(cells, cellSpan{start: b.Len(), x0: g.x})
+			last++
+		}
 		b.WriteString(g.s)
+		cells[last].end = b.Len()
+		cells[last].x1 = g.x + g.w
 		prev = g
 	}
-	return b.String()
+	if split {
+		cells = nil
+	}
+	return b.String(), cells
 }
 
 // overprints reports a glyph drawn again almost on top of the previous one,

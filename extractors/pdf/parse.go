@@ -144,10 +144,13 @@ func (p *parser) parse(src []byte) (*schemas.Document, error) {
 		if i > 0 {
 			text.WriteByte('\f')
 		}
-		pageText, warns := p.readPage(pv, number)
+		pageText, tables, warns := p.readPage(pv, number)
 		doc.Warnings = append(doc.Warnings, warns...)
 		start := text.Len()
 		text.WriteString(pageText)
+		for _, t := range tables {
+			doc.Tables = append(doc.Tables, shiftTable(t, start, number))
+		}
 		hasText := strings.TrimSpace(pageText) != ""
 		if hasText {
 			doc.PagesWithText++
@@ -173,10 +176,25 @@ func (p *parser) parse(src []byte) (*schemas.Document, error) {
 	return doc, nil
 }
 
-// readPage returns the page's text and its warnings. Content that cannot be
+// shiftTable moves a table's spans from page text offsets to document text
+// offsets and sets its page.
+func shiftTable(t schemas.Table, offset, page int) schemas.Table {
+	t.Start += offset
+	t.End += offset
+	t.Page = page
+	for _, r := range t.Rows {
+		for i := range r.Cells {
+			r.Cells[i].Start += offset
+			r.Cells[i].End += offset
+		}
+	}
+	return t
+}
+
+// readPage returns the page's text, its tables and its warnings. Content that cannot be
 // read to the end gives a warning and keeps the text drawn before the fault.
 // A font whose codes cannot be mapped to Unicode is reported once per file.
-func (p *parser) readPage(pv pdf.Value, number int) (text string, warnings []string) {
+func (p *parser) readPage(pv pdf.Value, number int) (text string, tables []schemas.Table, warnings []string) {
 	in := &interpreter{stop: p.stop, glyphs: p.glyphs[:0]}
 	defer func() {
 		p.glyphs = in.glyphs[:0]
@@ -198,19 +216,20 @@ func (p *parser) readPage(pv pdf.Value, number int) (text string, warnings []str
 		box, hasBox := pageBox(pv)
 		var hidden []string
 		in.glyphs, hidden = dropHidden(in.glyphs, box, hasBox, number)
-		text = layoutPage(in.glyphs)
+		text, tables = layoutPage(in.glyphs)
 		warnings = append(warnings, fmt.Sprintf("page %d: content could not be read: %v", number, v))
 		warnings = append(warnings, hidden...)
 	}()
 	contents := pv.Key("Contents")
 	if contents.Kind() != pdf.Stream && contents.Kind() != pdf.Array {
-		return "", nil
+		return "", nil, nil
 	}
 	sc := &scope{resources: inherited(pv, "Resources"), fonts: make(map[string]*font)}
 	in.run(contents, sc, identity, 0)
 	box, hasBox := pageBox(pv)
 	in.glyphs, warnings = dropHidden(in.glyphs, box, hasBox, number)
-	return layoutPage(in.glyphs), warnings
+	text, tables = layoutPage(in.glyphs)
+	return text, tables, warnings
 }
 
 // pageBox returns the page's crop box, or its media box when it has no
