@@ -32,9 +32,16 @@
 //
 // # Metrics
 //
-//	finx_pipeline_messages_total{stage,outcome}   messages by outcome (ok, dead_letter, retry)
-//	finx_pipeline_stage_seconds{stage}            time spent per message or batch
+//	finx_pipeline_messages_received_total{stage}   messages a stage began to handle
+//	finx_pipeline_messages_total{stage,outcome}    messages by outcome (ok, dead_letter, skipped)
+//	finx_pipeline_stage_seconds{stage}             time spent per message or batch
 //	finx_pipeline_dead_letters_total{stage,reason}
+//	finx_pipeline_parse_failures_total{reason}     extract failures with a parser's reason code
+//	finx_pipeline_citations_checked_total          quotes looked up (grounding denominator)
+//	finx_pipeline_citations_verified_total         quotes found (grounding numerator)
+//	finx_pipeline_quotes_rejected_total            candidates dropped as not in the source
+//	finx_pipeline_xbrl_checks_total{result}        metrics by XBRL comparison (agree, disagree, no_fact, not_applicable)
+//	finx_pipeline_items_total{kind,status}         items in published results
 //
 // # Log keys
 //

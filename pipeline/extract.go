@@ -205,6 +205,7 @@ func (s *ExtractStage) now() time.Time {
 func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 	start := time.Now()
 	defer func() { s.Metrics.observe(schemas.StageExtract, time.Since(start).Seconds()) }()
+	s.Metrics.receivedN(schemas.StageExtract, 1)
 	log := s.logger().With("topic", msg.Topic, "partition", msg.Partition, "offset", msg.Offset)
 	if s.Accept != nil && !s.Accept(msg) {
 		s.Metrics.message(schemas.StageExtract, "skipped")
@@ -227,7 +228,9 @@ func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 		return &StageError{Stage: schemas.StageExtract, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: err}
 	}
 	if err != nil {
-		return s.deadLetter(ctx, log, msg, filing, ReasonOf(err, "extract_failed"), err)
+		reason := ReasonOf(err, "extract_failed")
+		s.Metrics.extractFailed(reason)
+		return s.deadLetter(ctx, log, msg, filing, reason, err)
 	}
 	res.FillEmpty()
 	value, err := schemas.Marshal(schemas.SchemaResult, res)
@@ -253,6 +256,7 @@ func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 		return &StageError{Stage: schemas.StageExtract, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: err}
 	}
 	s.Metrics.message(schemas.StageExtract, "ok")
+	s.Metrics.result(res)
 	log.LogAttrs(ctx, slog.LevelDebug, "extracted",
 		slog.Int("risks", len(res.Risks)), slog.Int("metrics", len(res.Metrics)),
 		slog.Int("guidance", len(res.Guidance)), slog.Duration("took", time.Since(start)))

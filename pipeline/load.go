@@ -43,6 +43,7 @@ func (s *LoadStage) Run(ctx context.Context) error {
 func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Message) error {
 	results := make([]*schemas.Result, 0, len(msgs))
 	origin := make([]kafka.Message, 0, len(msgs))
+	s.Metrics.receivedN(schemas.StageLoad, len(msgs))
 	for _, msg := range msgs {
 		if s.Accept != nil && !s.Accept(msg) {
 			s.Metrics.message(schemas.StageLoad, "skipped")

@@ -77,8 +77,16 @@ func (w *workerFlags) register(fs *flag.FlagSet, defaultAddr string) {
 
 // serveMetrics serves /metrics and /healthz until ctx ends.
 func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, healthy func() error) (func(), error) {
+	_, stop, err := listenMetrics(ctx, addr, reg, healthy)
+	return stop, err
+}
+
+// listenMetrics is serveMetrics that also returns the address it listens
+// on, which differs from addr when addr's port is 0. The address is nil
+// when addr is empty.
+func listenMetrics(ctx context.Context, addr string, reg *prometheus.Registry, healthy func() error) (net.Addr, func(), error) {
 	if addr == "" {
-		return func() {}, nil
+		return nil, func() {}, nil
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -91,11 +99,11 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, he
 	})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("metrics listener: %w (set another address with --metrics-addr or FINX_METRICS_ADDR, or an empty one to disable it)", err)
+		return nil, nil, fmt.Errorf("metrics listener: %w (set another address with --metrics-addr or FINX_METRICS_ADDR, or an empty one to disable it)", err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
-	return func() {
+	return ln.Addr(), func() {
 		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(shutdownCtx)
@@ -119,8 +127,9 @@ func logStopped(logger *slog.Logger, stage string, err error) {
 }
 
 // startMetrics registers the stage and Kafka collectors on reg and serves
-// them on addr; the returned function stops the server.
-func startMetrics(ctx context.Context, addr string, reg *prometheus.Registry) (*pipeline.Metrics, *kafka.Metrics, func(), error) {
+// them on addr, logging the address at info level. The returned function
+// stops the server and closes the Kafka lag queries' connections.
+func startMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) (*pipeline.Metrics, *kafka.Metrics, func(), error) {
 	m, err := pipeline.NewMetrics(reg)
 	if err != nil {
 		return nil, nil, nil, err
@@ -129,11 +138,15 @@ func startMetrics(ctx context.Context, addr string, reg *prometheus.Registry) (*
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	stop, err := serveMetrics(ctx, addr, reg, func() error { return nil })
+	km.SetLogger(logger)
+	listening, stop, err := listenMetrics(ctx, addr, reg, func() error { return nil })
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return m, km, stop, nil
+	if listening != nil {
+		logger.Info("metrics server started", "addr", listening.String())
+	}
+	return m, km, func() { stop(); km.Close() }, nil
 }
 
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -174,7 +187,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, reg)
+	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, reg, logger)
 	if err != nil {
 		return err
 	}
@@ -224,7 +237,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer sk.Close()
-	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, reg)
+	m, km, stopMetrics, err := startMetrics(ctx, wf.metricsAddr, reg, logger)
 	if err != nil {
 		return err
 	}
@@ -258,7 +271,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print the whole parsed document (pages, sections, inline XBRL facts) as JSON")
+	asJSON := fs.Bool("json", false, "print the whole parsed document (text, pages, sections, tables, inline XBRL facts, source segments, warnings) as JSON")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: finx parse [--json] FILE")
 		fmt.Fprintln(stderr, "Prints the parsed text, with a form feed between PDF pages. Flags:")

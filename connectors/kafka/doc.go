@@ -64,7 +64,13 @@
 // finx_kafka_messages_total, finx_kafka_message_bytes_total and
 // finx_kafka_errors_total. It also exports finx_kafka_writer_retries_total
 // by topic, finx_kafka_reader_rebalances_total by topic and group, and the
-// gauge finx_kafka_reader_lag_messages by topic and group.
+// gauge finx_kafka_reader_lag_messages by topic and group. That gauge is
+// kafka-go's lag of the partition fetched last, so for the lag of a group
+// WatchReader also adds the reader's group to a query that runs on each
+// scrape: finx_kafka_consumer_group_lag_messages by topic, partition and
+// group is the high watermark minus the committed offset, and
+// finx_kafka_consumer_group_lag_errors_total counts the scrapes whose query
+// failed. Close closes the query's connections.
 //
 // # Imports
 //
