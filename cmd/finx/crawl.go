@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/finx-dev/finx/connectors/blob"
+	"github.com/finx-dev/finx/connectors/clickhouse"
 	"github.com/finx-dev/finx/connectors/edgar"
 	"github.com/finx-dev/finx/connectors/kafka"
 	"github.com/finx-dev/finx/pipeline"
@@ -27,6 +28,7 @@ var (
 	_ edgar.Sink  = (*kafkaFilingSink)(nil)
 	_ edgar.Sink  = edgar.DirSink{}
 	_ edgar.State = (*edgar.FileState)(nil)
+	_ edgar.State = (*clickhouse.CrawlState)(nil)
 )
 
 // crawlFlags are the flags of finx crawl.
@@ -47,6 +49,8 @@ type crawlFlags struct {
 	sf                   serviceFlags
 	lf                   logFlags
 	brokersSet           bool
+	stateSet             bool
+	clickhouseSet        bool
 }
 
 func (c *crawlFlags) register(fs *flag.FlagSet) {
@@ -60,7 +64,7 @@ func (c *crawlFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.pollInterval, "poll-interval", time.Minute, "time between polls of the latest-filings feed with --follow")
 	fs.StringVar(&c.urls, "urls", "", "fetch the document URLs listed in this file, one per line, instead of crawling")
 	fs.StringVar(&c.out, "out", "", "write each document and its .meta.json sidecar under this folder (for finx demo DIR)")
-	fs.StringVar(&c.stateDir, "state", "", "folder of the crawl state (finished documents and filings); default OUT/.edgar-state with --out, else the user cache folder")
+	fs.StringVar(&c.stateDir, "state", "", "folder of the crawl state file (finished documents and filings); default OUT/.edgar-state with --out, else the ClickHouse table with --clickhouse, else the user cache folder")
 	fs.StringVar(&c.userAgent, "user-agent", os.Getenv(edgar.EnvUserAgent), "User-Agent sent to SEC: your name or company and a contact email, such as \"Example Corp admin@example.com\" (env "+edgar.EnvUserAgent+")")
 	fs.Float64Var(&c.rate, "rate", edgar.DefaultRate, "maximum requests per second to EDGAR, at most 10 (SEC's fair-access limit)")
 	fs.StringVar(&c.allowHosts, "allow-host", "", "comma-separated extra hosts (host or host:port) that --urls may fetch from; EDGAR's hosts are always allowed")
@@ -70,6 +74,12 @@ func (c *crawlFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.wwwBaseURL, "www-url", envOr(edgar.EnvWWWBaseURL, edgar.DefaultWWWBaseURL), "root of EDGAR's www host (env "+edgar.EnvWWWBaseURL+")")
 	fs.StringVar(&c.dataURL, "data-url", envOr(edgar.EnvDataURL, edgar.DefaultDataBaseURL), "root of EDGAR's data host (env "+edgar.EnvDataURL+")")
 	c.sf.registerKafka(fs, "finx")
+	// The sink flags of the other commands, without --out, which names
+	// the documents' folder here.
+	fs.StringVar(&c.sf.clickhouse, "clickhouse", os.Getenv("FINX_CLICKHOUSE_ADDR"), "ClickHouse native address host:port that keeps the crawl state in table "+clickhouse.TableCrawlState+" instead of a file; the environment variable applies only to crawls to --brokers, because an --out crawl keeps its state with its folder (env FINX_CLICKHOUSE_ADDR)")
+	fs.StringVar(&c.sf.chDatabase, "clickhouse-database", envOr("FINX_CLICKHOUSE_DATABASE", "finx"), "ClickHouse database of the crawl state, created if missing (env FINX_CLICKHOUSE_DATABASE)")
+	fs.StringVar(&c.sf.chUser, "clickhouse-user", envOr("FINX_CLICKHOUSE_USER", "default"), "ClickHouse user (env FINX_CLICKHOUSE_USER)")
+	c.sf.chPassword = os.Getenv("FINX_CLICKHOUSE_PASSWORD")
 	c.lf.register(fs)
 }
 
@@ -88,6 +98,8 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs.Visit(func(f *flag.Flag) {
 		cf.brokersSet = cf.brokersSet || f.Name == "brokers"
+		cf.stateSet = cf.stateSet || f.Name == "state"
+		cf.clickhouseSet = cf.clickhouseSet || f.Name == "clickhouse"
 	})
 	if err := cf.check(); err != nil {
 		fmt.Fprintln(stderr, "finx crawl:", err)
@@ -109,7 +121,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer closeSink()
-	state, stateDir, err := cf.openState()
+	state, stateWhere, err := cf.openState(ctx, logger)
 	if err != nil {
 		return err
 	}
@@ -133,7 +145,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "finx crawl: documents to %s; state in %s\n", where, stateDir)
+	fmt.Fprintf(stderr, "finx crawl: documents to %s; state in %s\n", where, stateWhere)
 
 	var stopProgress chan struct{}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -166,6 +178,8 @@ func (c *crawlFlags) check() error {
 		return errors.New("no destination: pass --out DIR to write documents with .meta.json sidecars (then run finx demo DIR), or --brokers HOST:PORT (or FINX_KAFKA_BROKERS) to publish them to " + kafka.TopicRaw)
 	case c.out != "" && c.brokersSet && c.sf.brokers != "":
 		return errors.New("pass --out or --brokers, not both")
+	case c.stateSet && c.clickhouseSet && c.sf.clickhouse != "":
+		return errors.New("pass --state DIR for a state file or --clickhouse HOST:PORT for the crawl_state table, not both")
 	}
 	return edgar.CheckUserAgent(c.userAgent)
 }
@@ -280,10 +294,32 @@ func (c *crawlFlags) openSink(ctx context.Context, logger *slog.Logger) (edgar.S
 	return sink, "Kafka " + c.sf.brokers + " topic " + kcfg.Topic(kafka.TopicRaw), closeAll, nil
 }
 
-// openState opens the FileState in --state, by default OUT/.edgar-state
-// (a hidden folder, which finx demo does not walk) or the user cache
-// folder.
-func (c *crawlFlags) openState() (*edgar.FileState, string, error) {
+// crawlState is an edgar.State that holds a file or a connection.
+type crawlState interface {
+	edgar.State
+	Close() error
+}
+
+// openState opens the crawl state and returns where it is kept. It is the
+// crawl_state table when --clickhouse is set, by the flag or for a crawl
+// to Kafka by FINX_CLICKHOUSE_ADDR, and no --state is given. Otherwise it
+// is the FileState in --state, by default OUT/.edgar-state (a hidden
+// folder, which finx demo does not walk) or the user cache folder.
+func (c *crawlFlags) openState(ctx context.Context, logger *slog.Logger) (crawlState, string, error) {
+	useClickHouse := c.sf.clickhouse != "" && !c.stateSet && (c.clickhouseSet || c.out == "")
+	if useClickHouse {
+		st, err := clickhouse.OpenCrawlState(ctx, clickhouse.Config{
+			Addr:     c.sf.clickhouse,
+			Database: c.sf.chDatabase,
+			Username: c.sf.chUser,
+			Password: c.sf.chPassword,
+		}, logger)
+		if err != nil {
+			return nil, "", fmt.Errorf("crawl: open the crawl state in ClickHouse: %w", err)
+		}
+		return st, "ClickHouse " + c.sf.clickhouse + " table " + c.sf.chDatabase + "." + clickhouse.TableCrawlState, nil
+	}
+
 	dir := c.stateDir
 	if dir == "" && c.out != "" {
 		dir = filepath.Join(c.out, ".edgar-state")
@@ -296,7 +332,10 @@ func (c *crawlFlags) openState() (*edgar.FileState, string, error) {
 		dir = filepath.Join(cache, "finx", "edgar")
 	}
 	st, err := edgar.OpenFileState(dir)
-	return st, dir, err
+	if err != nil {
+		return nil, "", err
+	}
+	return st, dir, nil
 }
 
 // kafkaFilingSink publishes documents to filings.raw, each acknowledged by

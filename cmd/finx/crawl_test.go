@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/finx-dev/finx/connectors/edgar"
 	"github.com/finx-dev/finx/connectors/edgar/edgartest"
 	"github.com/finx-dev/finx/connectors/kafka"
+	"github.com/finx-dev/finx/internal/testenv"
 )
 
 const crawlTestAgent = "Finx Tests tests@example.com"
@@ -92,20 +94,31 @@ func TestCrawlThenDemo(t *testing.T) {
 		t.Errorf("demo summary, want the 3 documents loaded and the sidecars not counted:\n%s", demoOut)
 	}
 	rows := readRows(t, filepath.Join(out, "filings.json"))
-	accessions := map[string]string{}
-	for _, r := range rows {
-		accessions[filepath.Base(r["source_path"].(string))] = r["accession"].(string) + " " + r["filing_date"].(string)
-	}
-	want := map[string]string{
-		"acme-8k_20261102.htm":    "0001234567-26-000040 2026-11-02",
-		"acme-ex991_20261102.htm": "0001234567-26-000040 2026-11-02",
-		"acme-10k-2026.htm":       "0001234567-26-000002 2026-02-20",
-	}
-	for name, w := range want {
-		if accessions[name] != w {
-			t.Errorf("%s: got accession and date %q, want %q from its sidecar", name, accessions[name], w)
+	got := filingMetadata(rows)
+	for name, w := range wantCrawledFilings {
+		if got[name] != w {
+			t.Errorf("%s: got CIK, form, accession and date %q, want %q from its sidecar", name, got[name], w)
 		}
 	}
+}
+
+// wantCrawledFilings are the filings rows of the documents of
+// newCrawlFake: CIK, form, accession and filing date by file name.
+var wantCrawledFilings = map[string]string{
+	"acme-8k_20261102.htm":    "0001234567 8-K 0001234567-26-000040 2026-11-02",
+	"acme-ex991_20261102.htm": "0001234567 EX-99.1 0001234567-26-000040 2026-11-02",
+	"acme-10k-2026.htm":       "0001234567 10-K 0001234567-26-000002 2026-02-20",
+}
+
+// filingMetadata returns "cik form accession filing_date" of each filings
+// row by the file name of its source path.
+func filingMetadata(rows []map[string]any) map[string]string {
+	out := map[string]string{}
+	for _, r := range rows {
+		name := filepath.Base(fmt.Sprint(r["source_path"]))
+		out[name] = fmt.Sprintf("%v %v %v %v", r["cik"], r["form"], r["accession"], r["filing_date"])
+	}
+	return out
 }
 
 func TestCrawlFlagErrors(t *testing.T) {
@@ -119,6 +132,7 @@ func TestCrawlFlagErrors(t *testing.T) {
 		{"no user agent", []string{"--tickers", "ACME", "--out", "x", "--user-agent", ""}, "User-Agent"},
 		{"two sources", []string{"--tickers", "ACME", "--urls", "f", "--out", "x", "--user-agent", crawlTestAgent}, "pass one of"},
 		{"rate above limit", []string{"--tickers", "ACME", "--out", "OUT", "--user-agent", crawlTestAgent, "--rate", "20"}, "at most 10"},
+		{"state file and ClickHouse", []string{"--tickers", "ACME", "--out", "OUT", "--state", "OUT", "--clickhouse", "127.0.0.1:1", "--user-agent", crawlTestAgent}, "not both"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -289,4 +303,196 @@ func TestCrawlFollowServesMetrics(t *testing.T) {
 	if n := srv.Count(edgartest.Archive(1234567, "0001234567-26-000040", "acme-ex991_20261102.htm"), http.StatusOK); n != 1 {
 		t.Errorf("exhibit fetched %d times over several polls, want 1", n)
 	}
+}
+
+// TestCrawlClickHouseStateResumes keeps the state in the real ClickHouse:
+// a run after a failure fetches only the failed document, and a third run
+// fetches nothing.
+func TestCrawlClickHouseStateResumes(t *testing.T) {
+	addr := testenv.ClickHouseAddr(t)
+	db := uniqueDatabase("finx_crawl_state_test")
+	t.Cleanup(func() { dropDatabase(t, addr, db) })
+	srv := newCrawlFake(t)
+	bad := edgartest.Archive(1234567, "0001234567-26-000040", "acme-ex991_20261102.htm")
+	srv.Fail(bad, edgartest.ServerError, edgartest.ServerError)
+	docs := t.TempDir()
+	args := []string{"--tickers", "ACME", "--since", "2026-01-01", "--out", docs, "--clickhouse", addr, "--clickhouse-database", db,
+		"--user-agent", crawlTestAgent, "--www-url", srv.URL, "--data-url", srv.URL}
+
+	stdout, stderr, err := runCrawlCmd(t, append(args, "--retries", "1")...)
+	var exit exitError
+	if !errors.As(err, &exit) || exit.code != 1 {
+		t.Fatalf("crawl with a failing document: got %v, want exit status 1\n%s\n%s", err, stdout, stderr)
+	}
+	if want := "state in ClickHouse " + addr + " table " + db + ".crawl_state"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(docs, ".edgar-state")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("state folder in --out: got %v, want none with --clickhouse", err)
+	}
+
+	fetched := func(from int) []string {
+		var paths []string
+		for _, r := range srv.Requests()[from:] {
+			if strings.HasSuffix(r.Path, ".htm") {
+				paths = append(paths, r.Path)
+			}
+		}
+		return paths
+	}
+	before := len(srv.Requests())
+	if stdout, stderr, err = runCrawlCmd(t, args...); err != nil {
+		t.Fatalf("second crawl: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if got := fetched(before); len(got) != 1 || got[0] != bad {
+		t.Errorf("second crawl fetched %v, want only %s", got, bad)
+	}
+
+	before = len(srv.Requests())
+	if stdout, stderr, err = runCrawlCmd(t, args...); err != nil {
+		t.Fatalf("third crawl: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "2 filings found (2 done in an earlier run), 0 documents fetched") {
+		t.Errorf("third crawl summary:\n%s", stdout)
+	}
+	if got := fetched(before); len(got) != 0 {
+		t.Errorf("third crawl fetched %v, want nothing", got)
+	}
+
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := clickhouseClient(t, "clickhouse-client", host, port)
+	got := ch(nil, "--query", "SELECT kind, accession, cik, form, status FROM "+db+".crawl_state FINAL WHERE key = '"+srv.URL+bad+"'")
+	if want := "document\t0001234567-26-000040\t0001234567\tEX-99.1\tdone"; got != want {
+		t.Errorf("crawl_state row of the exhibit: got %q, want %q", got, want)
+	}
+	got = ch(nil, "--query", "SELECT arrayStringConcat(groupArray(concat(key, ' ', form)), ', ') FROM (SELECT key, form FROM "+db+".crawl_state FINAL WHERE kind = 'filing' ORDER BY key)")
+	if want := "0001234567-26-000002 10-K, 0001234567-26-000040 8-K"; got != want {
+		t.Errorf("crawl_state filings: got %q, want %q", got, want)
+	}
+}
+
+// TestCrawlStateEnvOnlyForKafka checks that FINX_CLICKHOUSE_ADDR moves the
+// state of a crawl to Kafka into ClickHouse but leaves an --out crawl's
+// state in its folder. The address has no server, so using it fails.
+func TestCrawlStateEnvOnlyForKafka(t *testing.T) {
+	t.Setenv("FINX_CLICKHOUSE_ADDR", "127.0.0.1:1")
+	srv := newCrawlFake(t)
+	docs := t.TempDir()
+	stdout, stderr, err := runCrawlCmd(t, "--tickers", "ACME", "--since", "2026-01-01", "--out", docs, "--user-agent", crawlTestAgent,
+		"--www-url", srv.URL, "--data-url", srv.URL, "--brokers", "")
+	if err != nil {
+		t.Fatalf("crawl to --out: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(docs, ".edgar-state", edgar.StateFileName)); err != nil {
+		t.Errorf("state file of the --out crawl: %v", err)
+	}
+
+	emb, err := kafka.StartEmbedded(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	dir := t.TempDir()
+	_, stderr, err = runCrawlCmd(t, "--tickers", "ACME", "--since", "2026-01-01", "--brokers", strings.Join(emb.Addrs(), ","),
+		"--blob-dir", filepath.Join(dir, "blobs"), "--user-agent", crawlTestAgent, "--www-url", srv.URL, "--data-url", srv.URL)
+	if err == nil || !strings.Contains(err.Error(), "open the crawl state in ClickHouse") {
+		t.Errorf("crawl to Kafka with an unreachable FINX_CLICKHOUSE_ADDR: got %v, want the ClickHouse state to fail\n%s", err, stderr)
+	}
+}
+
+// TestCrawlToKafkaThenLoad crawls into an embedded broker and runs the
+// finx extract and finx load workers on it, as a deployment does: every
+// document lands in filings.json with the crawler's CIK, form, accession
+// and filing date.
+func TestCrawlToKafkaThenLoad(t *testing.T) {
+	emb, err := kafka.StartEmbedded(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	brokers := strings.Join(emb.Addrs(), ",")
+	srv := newCrawlFake(t)
+	dir := t.TempDir()
+	blobs := filepath.Join(dir, "blobs")
+	stdout, stderr, err := runCrawlCmd(t, "--tickers", "ACME", "--since", "2026-01-01", "--brokers", brokers, "--blob-dir", blobs,
+		"--state", filepath.Join(dir, "state"), "--clickhouse", "", "--user-agent", crawlTestAgent, "--www-url", srv.URL, "--data-url", srv.URL)
+	if err != nil {
+		t.Fatalf("crawl: %v\n%s\n%s", err, stdout, stderr)
+	}
+
+	out := filepath.Join(dir, "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	workers := map[string][]string{
+		"extract": {"--provider", "offline", "--history", "", "--workers", "2"},
+		"load":    {"--clickhouse", "", "--out", out, "--batch-interval", "100ms"},
+	}
+	type outcome struct {
+		name   string
+		err    error
+		stderr string
+	}
+	done := make(chan outcome, len(workers))
+	for name, extra := range workers {
+		args := append([]string{name, "--brokers", brokers, "--blob-dir", blobs, "--group-prefix", "crawl-load-test", "--metrics-addr", ""}, extra...)
+		go func() {
+			var stdout, stderr bytes.Buffer
+			err := run(ctx, args, &stdout, &stderr)
+			done <- outcome{name, err, stderr.String()}
+		}()
+	}
+
+	filings := filepath.Join(out, "filings.json")
+	var rows []map[string]any
+	deadline := time.Now().Add(time.Minute)
+	for len(rows) < len(wantCrawledFilings) && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		rows = completeRows(filings)
+	}
+	cancel()
+	for range workers {
+		o := <-done
+		if o.err != nil && !errors.Is(o.err, context.Canceled) {
+			t.Errorf("finx %s: %v\n%s", o.name, o.err, o.stderr)
+		}
+	}
+	if len(rows) != len(wantCrawledFilings) {
+		t.Fatalf("filings.json: got %d rows, want %d", len(rows), len(wantCrawledFilings))
+	}
+	got := filingMetadata(rows)
+	for name, want := range wantCrawledFilings {
+		if got[name] != want {
+			t.Errorf("%s: got CIK, form, accession and date %q, want %q", name, got[name], want)
+		}
+	}
+	for _, r := range rows {
+		if r["company"] != "Acme Widget Corp" {
+			t.Errorf("%v: got company %q, want Acme Widget Corp", r["source_path"], r["company"])
+		}
+	}
+}
+
+// completeRows reads the complete lines of a JSONEachRow file that a sink
+// may be appending to; a missing file has none.
+func completeRows(path string) []map[string]any {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var rows []map[string]any
+	for len(data) > 0 {
+		line, rest, complete := bytes.Cut(data, []byte("\n"))
+		if !complete {
+			break
+		}
+		data = rest
+		var row map[string]any
+		if json.Unmarshal(line, &row) == nil {
+			rows = append(rows, row)
+		}
+	}
+	return rows
 }

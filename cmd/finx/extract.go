@@ -64,9 +64,12 @@ func extractDocument(ctx context.Context, f schemas.Filing, content []byte, p pa
 	return doc, res, err
 }
 
-// parseDocument parses content by media type and fills the envelope. Fields
-// that the document states itself (form, company, CIK, accession) replace
-// the ones guessed from the file name.
+// parseDocument parses content by media type and fills the envelope. The
+// form that the document states replaces the envelope's, which without a
+// sidecar is a guess from the file name. Company, CIK, accession and filing
+// date come only from EDGAR, through the crawler or a .meta.json sidecar,
+// so the envelope's win and the document's statements fill the ones
+// missing.
 func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Document, error) {
 	var doc *schemas.Document
 	var err error
@@ -105,7 +108,9 @@ func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*sche
 		{&doc.Company, stated.Company}, {&doc.CIK, stated.CIK},
 		{&doc.Accession, stated.Accession}, {&doc.FilingDate, stated.FilingDate},
 	} {
-		if kv.src != "" {
+		// EDGAR lists a filing under its filer's CIK, while a combined
+		// filing's cover page may state a co-registrant's first.
+		if *kv.dst == "" {
 			*kv.dst = kv.src
 		}
 	}

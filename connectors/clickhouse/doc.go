@@ -34,6 +34,8 @@
 // with FINAL, the latest_* views, or argMax(col, version). argMax skips
 // NULLs, so for the Nullable decimal columns use
 // tupleElement(argMax(tuple(col), version), 1) or the *_text column.
+// crawl_state holds the EDGAR crawler's state (CrawlState): one row per
+// fetched document or filing, the newest version deciding.
 //
 // # Migrations
 //

@@ -59,6 +59,9 @@ func Migrations() []Migration {
 		{ID: 5, Description: "create the analyst views: latest_risks, latest_metrics, risk_changes, guidance_history, review_queue and the views they read", steps: func(db string) []step {
 			return []step{replaceViews{}}
 		}},
+		{ID: 6, Description: "create crawl_state, the EDGAR crawl state", steps: func(db string) []step {
+			return []step{createTable{tableCrawlState}}
+		}},
 	}
 }
 

@@ -108,7 +108,7 @@ func TestSinkOpenCreatesTables(t *testing.T) {
 	for _, v := range views() {
 		want = append(want, v.name)
 	}
-	want = append(want, TableSchemaMigrations)
+	want = append(want, TableSchemaMigrations, TableCrawlState)
 	slices.Sort(want)
 	got := queryString(t, s, fmt.Sprintf("SELECT arrayStringConcat(groupArray(name), ',') FROM (SELECT name FROM system.tables WHERE database = '%s' ORDER BY name)", s.Database()))
 	if got != strings.Join(want, ",") {

@@ -329,7 +329,14 @@ func (c *Crawler) FetchFiling(ctx context.Context, ref FilingRef) error {
 	if failed {
 		return nil
 	}
-	err = c.state.Mark(ctx, StateRecord{Key: ref.Accession, Kind: KindFiling, Accession: ref.Accession})
+	err = c.state.Mark(ctx, ref.Accession, KindFiling, schemas.Filing{
+		SourcePath: folder,
+		Form:       ref.Form,
+		Company:    ref.Company,
+		CIK:        cikText(ref.CIK),
+		Accession:  ref.Accession,
+		FilingDate: ref.FilingDate,
+	})
 	if err != nil {
 		return fmt.Errorf("edgar: record filing %s: %w", ref.Accession, err)
 	}
@@ -464,18 +471,16 @@ func (c *Crawler) fetchDocument(ctx context.Context, ref FilingRef, rawURL, file
 			FilingDate:  ref.FilingDate,
 			Size:        int64(len(resp.Body)),
 			PublishedAt: time.Now().UTC(),
+			CIK:         cikText(ref.CIK),
 		},
 		FileName: fileName,
 		Content:  resp.Body,
-	}
-	if ref.CIK != 0 {
-		doc.Filing.CIK = fmt.Sprintf("%010d", ref.CIK)
 	}
 
 	if err := c.sink.Put(ctx, doc); err != nil {
 		return false, fmt.Errorf("edgar: store %s: %w", rawURL, err)
 	}
-	err = c.state.Mark(ctx, StateRecord{Key: rawURL, Kind: KindDocument, Accession: ref.Accession, DocID: doc.Filing.DocID})
+	err = c.state.Mark(ctx, rawURL, KindDocument, doc.Filing)
 	if err != nil {
 		return false, fmt.Errorf("edgar: record %s: %w", rawURL, err)
 	}
@@ -483,6 +488,15 @@ func (c *Crawler) fetchDocument(ctx context.Context, ref FilingRef, rawURL, file
 	c.metrics.document("fetched")
 	c.logger.Info("document fetched", "url", rawURL, "accession", ref.Accession, "form", form, "bytes", len(resp.Body))
 	return true, nil
+}
+
+// cikText formats a CIK with the ten digits EDGAR pads it to, or returns
+// "" for 0, an unknown CIK.
+func cikText(cik int64) string {
+	if cik == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%010d", cik)
 }
 
 // DailyIndexURL returns the URL of the daily form index of day, under

@@ -30,7 +30,8 @@
 // Documents go to a Sink: DirSink writes each with a .meta.json sidecar;
 // cmd/finx publishes to Kafka. A State records finished documents and
 // filings, so a restarted crawl skips them: FileState keeps JSON lines,
-// fsynced on each record.
+// fsynced on each record. State's methods take only schemas types, so the
+// ClickHouse connector's CrawlState implements it without importing edgar.
 //
 // # Metrics
 //

@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/finx-dev/finx/connectors/edgar/edgartest"
+	"github.com/finx-dev/finx/schemas"
 )
 
 func TestParseIndexHeaders(t *testing.T) {
@@ -135,7 +139,7 @@ func TestFileStateIgnoresCutOffLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := s.Mark(ctx, StateRecord{Key: "a", Kind: KindDocument}); err != nil {
+	if err := s.Mark(ctx, "a", KindDocument, schemas.Filing{}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -151,7 +155,7 @@ func TestFileStateIgnoresCutOffLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Mark(ctx, StateRecord{Key: "c", Kind: KindFiling}); err != nil {
+	if err := s.Mark(ctx, "c", KindFiling, schemas.Filing{}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -219,4 +223,52 @@ func FuzzParseFormIndex(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFileStateRecordsMetadata(t *testing.T) {
+	srv := newFakeEDGAR(t, edgartest.Config{})
+	dir := t.TempDir()
+	state, err := OpenFileState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCrawler(t, testConfig(t, srv), &memSink{}, state)
+	q := Query{Forms: []string{"8-K"}, Since: date(t, "2024-01-20"), Until: date(t, "2024-01-31")}
+	if err := c.CrawlCompanies(context.Background(), []int64{1234567}, q); err != nil {
+		t.Fatal(err)
+	}
+	state.Close()
+
+	data, err := os.ReadFile(filepath.Join(dir, StateFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := map[string]StateRecord{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var rec StateRecord
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("state line %q: %v", line, err)
+		}
+		records[path.Base(rec.Key)] = rec
+	}
+
+	exhibit := records["acme-ex991_20240125.htm"]
+	wantExhibit := StateRecord{Kind: KindDocument, Accession: "0001234567-24-000004", CIK: "0001234567", Form: "EX-99.1"}
+	if got := (StateRecord{Kind: exhibit.Kind, Accession: exhibit.Accession, CIK: exhibit.CIK, Form: exhibit.Form}); got != wantExhibit {
+		t.Errorf("exhibit record: got %+v, want %+v", got, wantExhibit)
+	}
+	if exhibit.URL != exhibit.Key || !strings.HasPrefix(exhibit.URL, srv.URL+"/Archives/") {
+		t.Errorf("exhibit record: got URL %q for key %q, want the document URL", exhibit.URL, exhibit.Key)
+	}
+	if len(exhibit.DocID) != 64 {
+		t.Errorf("exhibit record: got doc_id %q, want the SHA-256 of the document", exhibit.DocID)
+	}
+
+	filing := records["0001234567-24-000004"]
+	if filing.Kind != KindFiling || filing.Form != "8-K" || filing.CIK != "0001234567" {
+		t.Errorf("filing record: got %+v, want kind filing, form 8-K and CIK 0001234567", filing)
+	}
+	if want := srv.URL + "/Archives/edgar/data/1234567/000123456724000004/"; filing.URL != want {
+		t.Errorf("filing record: got URL %q, want the Archives folder %q", filing.URL, want)
+	}
 }

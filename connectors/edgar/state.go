@@ -10,28 +10,57 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/finx-dev/finx/schemas"
 )
 
 // State records what a crawl has finished, so that a restarted crawl skips
 // it. Keys are document URLs and dashed accession numbers. The crawler
 // marks a document after the sink accepted it, and a filing after all its
 // documents, so a crash between the two refetches nothing already sunk.
+//
+// The methods take only standard library and schemas types, so that a
+// store in another package, such as the ClickHouse connector, implements
+// State without importing edgar.
 type State interface {
 	// Done reports whether key was marked.
 	Done(ctx context.Context, key string) (bool, error)
-	// Mark records key durably before it returns.
-	Mark(ctx context.Context, rec StateRecord) error
+	// Mark records key as finished, durably before it returns. kind is
+	// KindDocument or KindFiling. filing is the document's envelope, or for
+	// a filing its CIK, accession, form, company, filing date and, in
+	// SourcePath, the URL of its Archives folder.
+	Mark(ctx context.Context, key, kind string, filing schemas.Filing) error
 }
 
-// StateRecord is one finished document or filing.
+// StateRecord is one finished document or filing, as FileState stores it
+// on one line.
 type StateRecord struct {
 	// Key is the document URL or the accession number.
 	Key string `json:"key"`
 	// Kind is "document" or "filing".
-	Kind      string    `json:"kind"`
-	Accession string    `json:"accession,omitempty"`
-	DocID     string    `json:"doc_id,omitempty"`
-	At        time.Time `json:"at"`
+	Kind      string `json:"kind"`
+	Accession string `json:"accession,omitempty"`
+	CIK       string `json:"cik,omitempty"`
+	Form      string `json:"form,omitempty"`
+	// URL is the document URL, or the Archives folder of a filing.
+	URL   string    `json:"url,omitempty"`
+	DocID string    `json:"doc_id,omitempty"`
+	At    time.Time `json:"at"`
+}
+
+// NewStateRecord returns the record of a Mark call, stamped with the
+// current time.
+func NewStateRecord(key, kind string, filing schemas.Filing) StateRecord {
+	return StateRecord{
+		Key:       key,
+		Kind:      kind,
+		Accession: filing.Accession,
+		CIK:       filing.CIK,
+		Form:      filing.Form,
+		URL:       filing.SourcePath,
+		DocID:     filing.DocID,
+		At:        time.Now().UTC(),
+	}
 }
 
 // Record kinds.
@@ -115,14 +144,12 @@ func (s *FileState) Done(_ context.Context, key string) (bool, error) {
 	return s.done[key], nil
 }
 
-// Mark appends rec and fsyncs the file.
-func (s *FileState) Mark(_ context.Context, rec StateRecord) error {
-	if rec.Key == "" {
+// Mark appends the record of key and fsyncs the file.
+func (s *FileState) Mark(_ context.Context, key, kind string, filing schemas.Filing) error {
+	if key == "" {
 		return errors.New("edgar: state record without a key")
 	}
-	if rec.At.IsZero() {
-		rec.At = time.Now().UTC()
-	}
+	rec := NewStateRecord(key, kind, filing)
 	line, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("edgar: encode state record %s: %w", rec.Key, err)
@@ -160,13 +187,13 @@ func (s *MemoryState) Done(_ context.Context, key string) (bool, error) {
 	return s.done[key], nil
 }
 
-// Mark records rec.
-func (s *MemoryState) Mark(_ context.Context, rec StateRecord) error {
+// Mark records key.
+func (s *MemoryState) Mark(_ context.Context, key, _ string, _ schemas.Filing) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done == nil {
 		s.done = make(map[string]bool)
 	}
-	s.done[rec.Key] = true
+	s.done[key] = true
 	return nil
 }
