@@ -24,6 +24,10 @@ type providerFlags struct {
 	budget      string
 	concurrency int
 	recall      string
+	// acceptMin and reviewMin are the confidence thresholds of the passes;
+	// 0 takes the passes' defaults.
+	acceptMin float64
+	reviewMin float64
 	// registerer receives the LLM provider's and client's metrics; nil
 	// registers none.
 	registerer prometheus.Registerer
@@ -38,7 +42,18 @@ func registerProviderFlags(fs *flag.FlagSet) *providerFlags {
 	fs.StringVar(&f.budget, "llm-budget", os.Getenv("FINX_LLM_BUDGET_USD"), "most this run may spend on LLM calls, in USD such as 0.50; the rules serve the rest; empty for no limit (env FINX_LLM_BUDGET_USD)")
 	fs.IntVar(&f.concurrency, "llm-concurrency", envInt("FINX_LLM_CONCURRENCY", 16), "LLM calls in flight at once across the process (env FINX_LLM_CONCURRENCY)")
 	fs.StringVar(&f.recall, "llm-recall", envOr("FINX_LLM_RECALL", string(llm.RecallFallback)), "who serves the recall pass: fallback (the rules, no call) or model (a second call per batch) (env FINX_LLM_RECALL)")
+	fs.Float64Var(&f.acceptMin, "accept-min", envFloat("FINX_ACCEPT_MIN", 0), "lowest confidence, 0 to 1, of an accepted item; items with a verified quote below it go to review; 0 means 0.5 (env FINX_ACCEPT_MIN)")
+	fs.Float64Var(&f.reviewMin, "review-min", envFloat("FINX_REVIEW_MIN", 0), "lowest confidence, 0 to --accept-min, of an item kept for review; below it the item is dropped and counted; 0 means 0.2 (env FINX_REVIEW_MIN)")
 	return f
+}
+
+// envFloat returns the number in the environment variable name, or fallback
+// when it is unset or not a number.
+func envFloat(name string, fallback float64) float64 {
+	if x, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return x
+	}
+	return fallback
 }
 
 // envInt returns the integer in the environment variable name, or fallback
@@ -76,7 +91,10 @@ func newProviderFlags(f providerFlags, logger *slog.Logger) (passes.Provider, pa
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cfg := passes.Config{Logger: logger}
+	cfg := passes.Config{Logger: logger, AcceptMin: f.acceptMin, ReviewMin: f.reviewMin}
+	if err := cfg.Validate(); err != nil {
+		return nil, cfg, fmt.Errorf("invalid --accept-min %g or --review-min %g: %w", f.acceptMin, f.reviewMin, err)
+	}
 	name := f.name
 	if name == "auto" {
 		name = "offline"

@@ -143,6 +143,8 @@ func TestProviderFlagsInvalid(t *testing.T) {
 		{"budget not a decimal", providerFlags{name: "deepseek", cache: "off", budget: "1e-3", recall: "fallback"}, "invalid Budget"},
 		{"missing price table", providerFlags{name: "deepseek", cache: "off", prices: filepath.Join(t.TempDir(), "none.json"), recall: "fallback"}, "--llm-prices"},
 		{"unknown recall", providerFlags{name: "deepseek", cache: "off", recall: "twice"}, "invalid Recall"},
+		{"accept above 1", providerFlags{name: "offline", acceptMin: 1.5}, "--accept-min"},
+		{"review above accept", providerFlags{name: "offline", acceptMin: 0.4, reviewMin: 0.6}, "--review-min"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,5 +153,18 @@ func TestProviderFlagsInvalid(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestProviderFlagsThresholds(t *testing.T) {
+	_, cfg, err := newProviderFlags(providerFlags{name: "offline", acceptMin: 0.7, reviewMin: 0.3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.AcceptMin != 0.7 {
+		t.Errorf("AcceptMin: got %g, want 0.7", cfg.AcceptMin)
+	}
+	if cfg.ReviewMin != 0.3 {
+		t.Errorf("ReviewMin: got %g, want 0.3", cfg.ReviewMin)
 	}
 }
