@@ -100,6 +100,10 @@ type Sim struct {
 	systems  map[string]bool
 	requests int
 	injected map[string]int
+	// inFlight counts the chat completion requests being answered, and
+	// maxInFlight the most at one time.
+	inFlight    int
+	maxInFlight int
 }
 
 // NewSim checks cfg and returns a simulator.
@@ -133,6 +137,9 @@ func NewSim(cfg SimConfig) (*Sim, error) {
 // SimStats counts what a Sim did.
 type SimStats struct {
 	Requests int
+	// MaxInFlight is the most chat completion requests the simulator was
+	// answering at one time.
+	MaxInFlight int
 	// Injected counts the requests each fault changed.
 	Injected map[string]int
 }
@@ -145,7 +152,7 @@ func (s *Sim) Stats() SimStats {
 	for k, v := range s.injected {
 		inj[k] = v
 	}
-	return SimStats{Requests: s.requests, Injected: inj}
+	return SimStats{Requests: s.requests, MaxInFlight: s.maxInFlight, Injected: inj}
 }
 
 // ServeHTTP serves POST /chat/completions (also under /v1 and /beta) and
@@ -163,6 +170,15 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not found: "+r.Method+" "+r.URL.Path, "invalid_request_error", "")
 		return
 	}
+	s.mu.Lock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "unreadable body", "invalid_request_error", "")
