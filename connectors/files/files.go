@@ -120,6 +120,10 @@ func Walk(ctx context.Context, roots []string, cfg Config, fn func(Document) err
 				res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "not a filing document type (" + filepath.Ext(name) + ")"})
 				return nil
 			}
+			if IsEDGARIndexPage(name) {
+				res.Skipped = append(res.Skipped, Skipped{Path: path, Reason: "EDGAR filing index page, which lists a filing's documents"})
+				return nil
+			}
 			if d.Type()&fs.ModeSymlink != 0 {
 				info, err := os.Stat(path)
 				switch {
@@ -193,6 +197,19 @@ func Describe(path string, content []byte, now time.Time) Document {
 		},
 		Content: content,
 	}
+}
+
+// IsEDGARIndexPage reports whether a file name is that of an EDGAR filing
+// index page ("<accession>-index.htm", "<accession>-index-headers.html"):
+// a page of links to a filing's documents, with no filing text of its own.
+func IsEDGARIndexPage(name string) bool {
+	lower := strings.ToLower(name)
+	for _, suffix := range []string{"-index.htm", "-index.html", "-index-headers.htm", "-index-headers.html"} {
+		if strings.HasSuffix(lower, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // MediaType returns the media type of a document. For .pdf the extension

@@ -212,3 +212,22 @@ func TestWalkReadsSidecar(t *testing.T) {
 		t.Errorf("unreadable: got %v, want broken.htm with its invalid sidecar", res.Unreadable)
 	}
 }
+
+func TestIsEDGARIndexPage(t *testing.T) {
+	cases := []struct {
+		name string
+		want bool
+	}{
+		{"0000905729-24-000095-index-headers.html", true},
+		{"0000905729-24-000095-index.htm", true},
+		{"0000905729-24-000095-INDEX.HTML", true},
+		{"aapl-20240928.htm", false},
+		{"index.htm", false},
+		{"ex99-index-fund.htm", false},
+	}
+	for _, c := range cases {
+		if got := IsEDGARIndexPage(c.name); got != c.want {
+			t.Errorf("IsEDGARIndexPage(%q): got %v, want %v", c.name, got, c.want)
+		}
+	}
+}
