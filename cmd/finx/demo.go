@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	workers := fs.Int("workers", 0, "documents extracted at once; 0 means one per CPU")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up when documents are still unaccounted for after this long")
 	provider := registerProviderFlags(fs)
-	historyDir := fs.String("history", "", historyUsage+"; default OUT/history under --out, \"off\" turns change tracking off")
+	historyDir := fs.String("history", "", historyUsage+"; default OUT/history with the file sink, kept in memory for the run with --clickhouse; \"off\" turns change tracking off")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: finx demo [flags] [PATH...]")
 		fmt.Fprintln(stderr, "Publishes every PDF, HTML, inline XBRL and EDGAR .txt document under PATH (default fixtures)")

@@ -64,6 +64,11 @@ type headerLine struct {
 	// monthDay is "12-31" from a short line such as "Years ended December
 	// 31", or "".
 	monthDay string
+	// columnDays are the month and day of each column ("12-31", "09-30")
+	// of a line that holds two or more such dates and nothing else.
+	columnDays []string
+	// soleYear is the year of a line that holds only a year, or 0.
+	soleYear int
 }
 
 // readHeaderLine reads one line. Each pattern runs only on lines that
@@ -77,13 +82,26 @@ func readHeaderLine(raw string) headerLine {
 		prose:     isProse(t),
 		scale:     hasAny(lower, "thousand", "million", "billion") && scaleRe.MatchString(t),
 		bigNumber: digits && strings.Contains(t, ",") && bigNumberRe.MatchString(t),
-		segments: strings.HasSuffix(t, "Total") && segmentHeaderRe.MatchString(t) ||
+		segments: hasAnySuffix(t, "Total", "Worldwide", "Consolidated") && segmentHeaderRe.MatchString(t) ||
 			strings.Contains(lower, "segment") && segmentRowRe.MatchString(t),
 		percentOf: strings.Contains(lower, " of ") && percentOfRe.MatchString(t),
 		restated:  hasAny(lower, "reported", "restated") && restatedRe.MatchString(t),
 		partial:   hasAny(lower, "variable interest", "guarantor", "parent company", "registrant", "equity method") && partialRe.MatchString(t),
 	}
 	h.titleBreak = t == "" || len(t) > 80 || strings.Contains(t, "\t") || h.bigNumber
+	if soleYearRe.MatchString(t) {
+		h.soleYear, _ = strconv.Atoi(t)
+	}
+	if digits && len(t) < 120 && monthDayOnlyRe.MatchString(t) {
+		for _, m := range monthDayRe.FindAllStringSubmatch(t, -1) {
+			if iso, ok := isoDate(m[1] + " " + m[2] + " 2000"); ok {
+				h.columnDays = append(h.columnDays, iso[5:])
+			}
+		}
+		if len(h.columnDays) < 2 {
+			h.columnDays = nil
+		}
+	}
 	if h.bigNumber || !digits {
 		// Years, dates and days need digits.
 		return h
@@ -119,6 +137,15 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+func hasAnySuffix(s string, suffixes ...string) bool {
+	for _, suffix := range suffixes {
+		if strings.HasSuffix(s, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAny(s string, subs ...string) bool {
@@ -228,6 +255,12 @@ func (x *headerIndex) headerAbove(off int) tableHeader {
 		h.percentOf = h.percentOf || ln.percentOf
 		h.restated = h.restated || ln.restated
 		h.partial = h.partial || ln.partial
+		if ln.columnDays != nil {
+			h.columnDays = ln.columnDays
+		}
+		if ln.soleYear != 0 {
+			h.soleYear = ln.soleYear
+		}
 	}
 
 	yearsAt := -1

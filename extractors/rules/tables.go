@@ -102,6 +102,13 @@ type tableHeader struct {
 	// segments is set when the table names segment columns followed by
 	// their total, or a row opens one segment's rows.
 	segments bool
+	// columnDays are the month and day of each column of a table of
+	// quarters, whose header prints dates without years ("December 31
+	// September 30 June 30 March 31").
+	columnDays []string
+	// soleYear is the year of the nearest line above the row that holds
+	// only a year, which opens that year's rows in a table of quarters.
+	soleYear int
 }
 
 // current returns the index of the cell of the latest year: the column of
