@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/finx-dev/finx/extractors/pdf/pdftest"
 	"github.com/finx-dev/finx/schemas"
@@ -110,5 +112,25 @@ func TestParseJSONTablesAndFacts(t *testing.T) {
 	}
 	if len(doc.Segments) == 0 || doc.SourceOffset(cell.Start) < 0 {
 		t.Errorf("got %d segments, want a source map that covers the cell", len(doc.Segments))
+	}
+}
+
+func TestParseRefusesFIFO(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pipe.htm")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		done <- run(context.Background(), []string{"parse", path}, &stdout, &stderr)
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("got %v, want an error saying the FIFO is not a regular file", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("finx parse on a FIFO did not return within 10 s")
 	}
 }

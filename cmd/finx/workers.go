@@ -268,6 +268,44 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return err
 }
 
+// parseMaxBytes is the largest file finx parse reads, the file source's
+// default limit.
+const parseMaxBytes = 256 << 20
+
+// readRegularFile reads a regular file of at most limit bytes. A FIFO or a
+// device would block or never end, so anything else is refused: checked
+// before the open, which blocks on a FIFO, and again on the open file.
+func readRegularFile(path string, limit int64) ([]byte, error) {
+	if info, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, info.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, info.Mode().Type())
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%s: %d bytes, larger than the %d-byte limit", path, info.Size(), limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than the %d-byte limit", path, limit)
+	}
+	return data, nil
+}
+
 func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -281,7 +319,7 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	path := fs.Arg(0)
-	content, err := os.ReadFile(path)
+	content, err := readRegularFile(path, parseMaxBytes)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ func TestParseBadInput(t *testing.T) {
 		{"huge xref size", replaceTrailer(good, "<< /Size 999999999999 /Root 1 0 R >>"), ReasonCorruptPDF},
 		{"huge xref subsection", bytes.Replace(good, []byte("xref\n0 "), []byte("xref\n4000000000 "), 1), ReasonCorruptPDF},
 		{"no page tree", replaceTrailer(good, "<< /Size 7 /Root 3 0 R >>"), ReasonCorruptPDF},
+		{"trailer /Prev pointing at its own table", replaceTrailer(good, fmt.Sprintf("<< /Size 7 /Root 1 0 R /Prev %d >>", xref)), ReasonCorruptPDF},
 		{"encrypted with unsupported filter", replaceTrailer(good, "<< /Size 7 /Root 1 0 R /Encrypt << /Filter /Acme /V 1 >> >>"), ReasonEncryptedPDF},
 		{"encrypted with a password", encryptedPDF(good), ReasonEncryptedPDF},
 	}

@@ -71,7 +71,52 @@ func precheck(data []byte) ([]byte, string, error) {
 	if err := checkXrefSizes(data); err != nil {
 		return nil, ReasonCorruptPDF, err
 	}
+	if err := checkPrevChain(data); err != nil {
+		return nil, ReasonCorruptPDF, err
+	}
 	return data, "", nil
+}
+
+var (
+	startxrefEntry = regexp.MustCompile(`startxref\s+(\d+)`)
+	prevEntry      = regexp.MustCompile(`/Prev\s+(\d+)`)
+)
+
+// checkPrevChain follows the cross-reference sections from the last
+// startxref through their /Prev entries and rejects a chain that comes back
+// to a section it has read. The library follows /Prev without remembering
+// where it has been, so a file whose trailer points at its own section
+// makes it loop forever. A section's /Prev is taken as the first one after
+// the section's offset and before the next startxref, which is where both a
+// classic trailer and a cross-reference stream's dictionary put it.
+func checkPrevChain(data []byte) error {
+	all := startxrefEntry.FindAllSubmatch(data, -1)
+	if len(all) == 0 {
+		return nil
+	}
+	at, err := strconv.ParseInt(string(all[len(all)-1][1]), 10, 64)
+	if err != nil {
+		return nil
+	}
+	seen := map[int64]bool{}
+	for at >= 0 && at < int64(len(data)) {
+		if seen[at] {
+			return fmt.Errorf("cross-reference /Prev chain loops back to offset %d", at)
+		}
+		seen[at] = true
+		section := data[at:]
+		if end := bytes.Index(section, []byte("startxref")); end >= 0 {
+			section = section[:end]
+		}
+		m := prevEntry.FindSubmatch(section)
+		if m == nil {
+			return nil
+		}
+		if at, err = strconv.ParseInt(string(m[1]), 10, 64); err != nil {
+			return nil
+		}
+	}
+	return nil
 }
 
 // checkXrefSizes rejects a /Size or an xref subsection whose object count
