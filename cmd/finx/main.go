@@ -74,10 +74,31 @@ func main() {
 		os.Exit(130)
 	case errors.As(err, &exit):
 		os.Exit(exit.code)
+	case isUsageError(err):
+		fmt.Fprintln(os.Stderr, "finx:", err)
+		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, "finx:", err)
 		os.Exit(1)
 	}
+}
+
+// isUsageError reports whether err is a mistake on the command line: a flag
+// value finx rejects or a required setting left out. Such errors in
+// cmd/finx name the flag as "invalid --NAME" or "missing --NAME", or say
+// which flag to pass, and exit with status 2 like a flag the flag package
+// rejects.
+func isUsageError(err error) bool {
+	msg := err.Error()
+	if strings.Contains(msg, "invalid --") || strings.Contains(msg, "missing --") {
+		return true
+	}
+	for _, prefix := range []string{"no Kafka brokers:", "no destination:", "pass --"} {
+		if strings.HasPrefix(msg, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseFlags parses args into fs. The flag package has already printed the
