@@ -67,9 +67,10 @@ func extractDocument(ctx context.Context, f schemas.Filing, content []byte, p pa
 // parseDocument parses content by media type and fills the envelope. The
 // form that the document states replaces the envelope's, which without a
 // sidecar is a guess from the file name. Company, CIK, accession and filing
-// date come only from EDGAR, through the crawler or a .meta.json sidecar,
-// so the envelope's win and the document's statements fill the ones
-// missing.
+// date from EDGAR, through the crawler or a .meta.json sidecar, win. The
+// document's own statements fill the ones missing: the EDGAR header of a
+// .txt submission, inline XBRL cover facts, the cover page's registrant
+// name or a release's dateline.
 func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*schemas.Document, error) {
 	var doc *schemas.Document
 	var err error
@@ -95,6 +96,16 @@ func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*sche
 	}
 	if stated.Form != "" {
 		doc.Form = stated.Form
+	}
+	// The registrant name and CIK that the cover page, its inline XBRL
+	// facts or a release's dateline state fill what the parser left empty.
+	// ReadCover reads doc.Form, so it runs after the form is settled.
+	cover := sections.ReadCover(doc)
+	if stated.Company == "" {
+		stated.Company = cover.Company
+	}
+	if stated.CIK == "" {
+		stated.CIK = cover.CIK
 	}
 	// The HTML parser finds inline XBRL elements that the file source's
 	// sniffing, which reads only tag names, may have missed.

@@ -18,8 +18,12 @@ import (
 //     revenue, which alpha3 lowers. alpha2 is extracted twice; the second
 //     extraction changes 2023 revenue.
 //   - Beta Inc files one 10-K (beta1) whose one risk needs review.
-//   - gamma1 and delta1 are 10-Ks without a CIK that report revenue and
-//     guidance for the same periods.
+//   - beta1 also prints 2023 revenue in tables without a period start:
+//     the fourth quarter and the year, which end on the same date.
+//   - gamma1 and delta1 are 10-Ks without a CIK or company name that
+//     report revenue and guidance for the same periods.
+//   - omega1 and omega2 are 10-Ks of Omega Ltd without a CIK, its name
+//     printed in other case in each; omega2 restates 2022 revenue.
 const (
 	alphaCIK = "0000000001"
 	betaCIK  = "0000000002"
@@ -142,6 +146,12 @@ func analystSample() []*schemas.Result {
 	betaRisk.ReviewReason = "low_confidence"
 	beta1.Risks = []schemas.Risk{betaRisk}
 	beta1.Metrics = []schemas.Metric{analystMetric(b1, "revenue", "2023-12-31", "5000000", schemas.StatusAccepted)}
+	for _, value := range []string{"1200000", "5000000"} {
+		m := analystMetric(b1, "revenue", "2023-12-31", value, schemas.StatusAccepted)
+		m.ID = itemID(b1, "revenue table "+value)
+		m.PeriodStart, m.Source, m.Confidence = "", "table", 0.7
+		beta1.Metrics = append(beta1.Metrics, m)
+	}
 
 	// Two filings without a CIK report revenue for the same period; the
 	// views must keep them apart.
@@ -151,6 +161,13 @@ func analystSample() []*schemas.Result {
 		value := []string{"7000000", "8000000"}[i]
 		res.Metrics = []schemas.Metric{analystMetric(res.Filing.DocID, "revenue", "2023-12-31", value, schemas.StatusAccepted)}
 		res.Guidance = []schemas.Guidance{analystGuidance(res.Filing.DocID, "fiscal 2024", value[:1], value[:1], "unspecified")}
+		unknown = append(unknown, res)
+	}
+
+	for i, name := range []string{"omega1", "omega2"} {
+		res := analystResult(name, "", []string{"Omega Ltd", "OMEGA LTD"}[i], "10-K", []string{"2023-03-01", "2024-03-01"}[i], day(1, 14))
+		value := []string{"30000000", "31000000"}[i]
+		res.Metrics = []schemas.Metric{analystMetric(res.Filing.DocID, "revenue", "2022-12-31", value, schemas.StatusAccepted)}
 		unknown = append(unknown, res)
 	}
 

@@ -37,6 +37,10 @@
 // crawl_state holds the EDGAR crawler's state (CrawlState): one row per
 // fetched document or filing, the newest version deciding.
 //
+// The analyst views key a company by company_key: its CIK, else its
+// company name in lowercase, else its document, so that filings without a
+// CIK or a name never merge.
+//
 // # Migrations
 //
 // Open applies the pending migrations before it writes, and records each

@@ -14,7 +14,8 @@ import (
 
 // Sentinel errors.
 var (
-	// ErrInvalidConfig wraps every error that Config.Validate returns.
+	// ErrInvalidConfig wraps every error that Config.Validate returns, and
+	// the error of NewFileSinkDatabase for an invalid database name.
 	ErrInvalidConfig = errors.New("clickhouse: invalid config")
 	// ErrClosed is returned by Write and WriteDeadLetters after Close.
 	ErrClosed = errors.New("clickhouse: sink closed")

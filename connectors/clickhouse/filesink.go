@@ -23,6 +23,11 @@ const SchemaFile = "schema.sql"
 //	clickhouse-client --multiquery < dir/schema.sql
 //	clickhouse-client --query "INSERT INTO finx.metrics FORMAT JSONEachRow" < dir/metrics.json
 //
+// schema.sql names its database in every statement: "finx" from
+// NewFileSink, another from NewFileSinkDatabase. The INSERT commands must
+// name the same database. The JSON files name none, so one output folder
+// loads into any database whose schema.sql was made for it.
+//
 // Files are opened for appending, so rows of earlier runs stay. Loading the
 // same row twice is safe, because ReplacingMergeTree keeps one row per key.
 // One FileSink may be used from several goroutines, but two processes must
@@ -39,10 +44,19 @@ type FileSink struct {
 // the database "finx" (PathPortable types, newest tables and views), and
 // opens one file per table for appending.
 func NewFileSink(dir string) (*FileSink, error) {
+	return NewFileSinkDatabase(dir, DefaultDatabase)
+}
+
+// NewFileSinkDatabase is NewFileSink with the DDL of dir/schema.sql for
+// database. database must be a plain identifier, as Config.Database.
+func NewFileSinkDatabase(dir, database string) (*FileSink, error) {
+	if !plainIdent.MatchString(database) {
+		return nil, fmt.Errorf("%w: database %q is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)", ErrInvalidConfig, database)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("clickhouse: create %s: %w", dir, err)
 	}
-	schema := strings.Join(DDL(DefaultDatabase), ";\n\n") + ";\n"
+	schema := strings.Join(DDL(database), ";\n\n") + ";\n"
 	if err := os.WriteFile(filepath.Join(dir, SchemaFile), []byte(schema), 0o644); err != nil {
 		return nil, fmt.Errorf("clickhouse: write %s: %w", filepath.Join(dir, SchemaFile), err)
 	}

@@ -136,3 +136,36 @@ func TestNewFileSinkUnwritableDir(t *testing.T) {
 		t.Fatal("got nil error for a directory below a regular file, want an error")
 	}
 }
+
+func TestNewFileSinkDatabase(t *testing.T) {
+	t.Run("schema names the database", func(t *testing.T) {
+		dir := t.TempDir()
+		fs, err := NewFileSinkDatabase(dir, "analyst_db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Close(); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, SchemaFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		schema := string(data)
+		if !strings.Contains(schema, "CREATE TABLE IF NOT EXISTS analyst_db.metrics") {
+			t.Errorf("schema.sql has no CREATE TABLE for analyst_db.metrics")
+		}
+		if !strings.Contains(schema, "FROM analyst_db.latest_metric_items") {
+			t.Errorf("schema.sql views do not read analyst_db")
+		}
+		if strings.Contains(schema, "finx.") {
+			t.Errorf("schema.sql for analyst_db still names the database finx")
+		}
+	})
+	t.Run("invalid name", func(t *testing.T) {
+		_, err := NewFileSinkDatabase(t.TempDir(), "finx; DROP")
+		if !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("got %v, want ErrInvalidConfig", err)
+		}
+	})
+}

@@ -62,6 +62,9 @@ func Migrations() []Migration {
 		{ID: 6, Description: "create crawl_state, the EDGAR crawl state", steps: func(db string) []step {
 			return []step{createTable{tableCrawlState}}
 		}},
+		{ID: 7, Description: "replace the analyst views: key companies by CIK, else name, else document, and keep metric rows without a period start apart", steps: func(db string) []step {
+			return []step{replaceViews{}}
+		}},
 	}
 }
 

@@ -27,12 +27,17 @@ func TestMigrationsOrdered(t *testing.T) {
 }
 
 // TestMigrationPlanFresh plans every migration against an empty database:
-// each table and view is created once, and nothing is altered or rebuilt.
+// each table is created once, each view once per migration that replaces
+// the views, and nothing is altered or rebuilt.
 func TestMigrationPlanFresh(t *testing.T) {
 	st := &dbState{tables: map[string]*tableState{}}
 	var all []string
+	viewMigrations := 0
 	for _, m := range Migrations() {
 		for _, s := range m.steps("finx") {
+			if _, ok := s.(replaceViews); ok {
+				viewMigrations++
+			}
 			all = append(all, s.plan("finx", PathPortable, st)...)
 		}
 	}
@@ -43,8 +48,8 @@ func TestMigrationPlanFresh(t *testing.T) {
 		}
 	}
 	for _, v := range views() {
-		if n := strings.Count(joined, "CREATE VIEW finx."+v.name+" AS"); n != 1 {
-			t.Errorf("CREATE VIEW finx.%s: got %d statements, want 1", v.name, n)
+		if n := strings.Count(joined, "CREATE VIEW finx."+v.name+" AS"); n != viewMigrations {
+			t.Errorf("CREATE VIEW finx.%s: got %d statements, want %d", v.name, n, viewMigrations)
 		}
 	}
 	for _, banned := range []string{"ALTER TABLE", "RENAME TABLE", "INSERT INTO"} {

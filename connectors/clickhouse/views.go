@@ -18,12 +18,15 @@ const (
 	ViewLatestGuidanceItems = "latest_guidance_items"
 	// ViewLatestMetricsAll has one value per company, metric, period and
 	// dimensions: the value of the latest filing among accepted and
-	// needs_review rows, with needs_review set for the latter.
+	// needs_review rows, with needs_review set for the latter. A row whose
+	// duration has no start has period_known = 0 and a row of its own.
 	ViewLatestMetricsAll = "latest_metrics_all"
-	// ViewLatestMetrics is ViewLatestMetricsAll over accepted rows only.
+	// ViewLatestMetrics is ViewLatestMetricsAll over accepted rows with a
+	// known period only.
 	ViewLatestMetrics = "latest_metrics"
 	// ViewFilingSequence pairs each filing with the previous filing of the
-	// same company and form, by filing date.
+	// same company and form, by filing date. Filings without a filing date
+	// are left out.
 	ViewFilingSequence = "filing_sequence"
 	// ViewRiskChanges lists risk factors that are new, reworded or removed
 	// in a filing compared with the previous filing of its company and form.
@@ -80,7 +83,7 @@ func views() []view {
 			"review_reason", "confidence", "provider", "model", "prompt_version", "degraded", "extracted_at",
 		}),
 		latestMetricsView(ViewLatestMetricsAll, "status IN ('accepted', 'needs_review')"),
-		latestMetricsView(ViewLatestMetrics, "status = 'accepted'"),
+		latestMetricsView(ViewLatestMetrics, "status = 'accepted' AND "+periodKnownExpr),
 		{name: ViewFilingSequence, body: filingSequenceBody},
 		{name: ViewRiskChanges, body: riskChangesBody},
 		{name: ViewGuidanceHistory, body: guidanceHistoryBody},
@@ -89,7 +92,7 @@ func views() []view {
 }
 
 // latestItemsView selects the newest version of each (doc_id, id) of an
-// item table with argMax over a tuple, which clickhouse-server 18.16
+// item table, with its company_key (companyKeyExpr), by argMax over a tuple, which clickhouse-server 18.16
 // supports while FINAL on a view does not. The subquery gives the tuple a
 // name of its own, so that no alias equals a column name inside an
 // aggregate, which old and new query analyzers resolve differently.
@@ -99,79 +102,106 @@ func latestItemsView(name, table string, cols []string) view {
 	for i, c := range cols {
 		fmt.Fprintf(&b, "    latest.%d AS %s,\n", i+1, quoteIdent(c))
 	}
-	b.WriteString("    latest_version\nFROM\n(\n    SELECT\n        doc_id,\n        id,\n")
+	fmt.Fprintf(&b, "    latest_version,\n    %s AS company_key\nFROM\n(\n    SELECT\n        doc_id,\n        id,\n", companyKeyExpr)
 	fmt.Fprintf(&b, "        argMax(tuple(%s), version) AS latest,\n", strings.Join(quoteAll(cols), ", "))
 	fmt.Fprintf(&b, "        max(version) AS latest_version\n    FROM {db}.%s\n    GROUP BY doc_id, id\n)", quoteIdent(table))
 	return view{name: name, body: b.String()}
 }
 
-// unknownCompanyDoc keys the rows of a filing without a CIK by its document,
-// so that the views do not merge the figures of unrelated companies whose
-// CIK is unknown.
-const unknownCompanyDoc = "if(cik = '', doc_id, '')"
+// companyKeyExpr keys a row's company by its CIK, else by its company name
+// lowercased, else by its document. Filings without a CIK and a name stay
+// apart, so that the views do not merge the figures of unrelated
+// companies. The prefixes keep a name from equalling a CIK or a document
+// id.
+//
+// NOTE: a name keys only filings that print it the same way up to case;
+// "NVIDIA CORP" (EDGAR) and "NVIDIA CORPORATION" (a cover page) are two
+// keys. Filings with a CIK do not depend on this.
+const companyKeyExpr = "multiIf(cik != '', concat('cik:', cik), company != '', concat('name:', lowerUTF8(company)), concat('doc:', doc_id))"
 
-// latestMetricsView picks, per company, metric, period and dimensions, the
-// row of the latest filing among the newest item versions that match where.
-// A filing without a CIK counts as a company of its own. Within one filing
-// it prefers an inline XBRL fact, then the higher confidence. reports
-// counts the rows that stated a value for the key.
+// periodKnownExpr is 1 for a metric row whose period is fully stated: an
+// instant, or a duration with its start. Table and text rows often carry
+// only the end, and then a quarter and a year that end on the same date
+// look the same.
+const periodKnownExpr = "(period_type = 'instant' OR period_start != '')"
+
+// latestMetricsView picks, per company key (companyKeyExpr), metric,
+// period and dimensions, the row of the latest filing among the newest
+// item versions that match where. Within one filing it prefers an inline
+// XBRL fact, then the higher confidence. reports counts the rows that
+// stated a value for the key. A row whose period is not fully stated
+// (periodKnownExpr) is a group of its own, so that no quarter replaces a
+// year that ends on the same date. period_known is 0 on such rows.
 func latestMetricsView(name, where string) view {
-	cols := []string{"company", "form", "filing_date", "doc_id", "id", "value", "value_text", "display",
+	cols := []string{"cik", "company", "form", "filing_date", "doc_id", "id", "value", "value_text", "display",
 		"scale", "unit", "currency", "source", "xbrl_check", "status", "review_reason", "confidence",
 		"quote", "quote_page", "extracted_at"}
 	var b strings.Builder
-	b.WriteString("SELECT\n    cik,\n    metric,\n    period_type,\n    period_start,\n    period_end,\n    dimensions,\n")
+	b.WriteString("SELECT\n    company_key,\n    metric,\n    period_type,\n    period_start,\n    period_end,\n    dimensions,\n    period_known,\n")
 	for i, c := range cols {
 		fmt.Fprintf(&b, "    pick.%d AS %s,\n", i+1, quoteIdent(c))
 	}
-	b.WriteString("    pick.14 = 'needs_review' AS needs_review,\n    reports\nFROM\n(\n")
-	b.WriteString("    SELECT\n        cik,\n        metric,\n        period_type,\n        period_start,\n        period_end,\n        dimensions,\n")
+	b.WriteString("    pick.15 = 'needs_review' AS needs_review,\n    reports\nFROM\n(\n")
+	b.WriteString("    SELECT\n        company_key,\n        metric,\n        period_type,\n        period_start,\n        period_end,\n        dimensions,\n        period_known,\n")
 	fmt.Fprintf(&b, "        argMax(tuple(%s), tuple(toDateOrZero(filing_date), latest_version, source = 'ixbrl', confidence)) AS pick,\n", strings.Join(quoteAll(cols), ", "))
-	fmt.Fprintf(&b, "        count() AS reports,\n        %s AS unknown_company_doc\n    FROM {db}.%s\n    WHERE %s\n", unknownCompanyDoc, ViewLatestMetricItems, where)
-	b.WriteString("    GROUP BY cik, unknown_company_doc, metric, period_type, period_start, period_end, dimensions\n)")
+	b.WriteString("        count() AS reports\n    FROM\n    (\n")
+	fmt.Fprintf(&b, "        SELECT *, toUInt8(%s) AS period_known, if(period_known = 1, '', id) AS unknown_period_item\n", periodKnownExpr)
+	fmt.Fprintf(&b, "        FROM {db}.%s\n        WHERE %s\n    )\n", ViewLatestMetricItems, where)
+	b.WriteString("    GROUP BY company_key, metric, period_type, period_start, period_end, dimensions, period_known, unknown_period_item\n)")
 	return view{name: name, body: b.String()}
 }
 
-// filingSequenceBody orders the filings of each company and form by filing
-// date, then document id, with groupArray and pairs each with the one
-// before it through arrayJoin, in place of the window function lag() that
-// 18.16 lacks. Filings without a CIK are left out, because their company is
-// unknown.
+// filingSequenceBody orders the filings of each company (companyKeyExpr)
+// and form by filing date, then document id, with groupArray and pairs
+// each with the one before it through arrayJoin, in place of the window
+// function lag() that 18.16 lacks. Filings without a filing date are left
+// out, because their place in the sequence is unknown.
 const filingSequenceBody = `SELECT
-    seq_cik AS cik,
+    tupleElement(pair, 7) AS cik,
     seq_form AS form,
-    tupleElement(pair, 1) AS doc_id,
-    tupleElement(pair, 2) AS filing_date,
+    tupleElement(pair, 2) AS doc_id,
+    tupleElement(pair, 1) AS filing_date,
     tupleElement(pair, 3) AS company,
     tupleElement(pair, 4) AS previous_doc_id,
     tupleElement(pair, 5) AS previous_filing_date,
-    tupleElement(pair, 6) AS sequence
+    tupleElement(pair, 6) AS sequence,
+    seq_key AS company_key
 FROM
 (
     SELECT
-        seq_cik,
+        seq_key,
         seq_form,
         arrayJoin(arrayMap(i -> (
-            tupleElement(docs[i], 2),
             tupleElement(docs[i], 1),
+            tupleElement(docs[i], 2),
             tupleElement(docs[i], 3),
             if(i > 1, tupleElement(docs[i - 1], 2), ''),
             if(i > 1, tupleElement(docs[i - 1], 1), ''),
-            toUInt32(i)), arrayEnumerate(docs))) AS pair
+            toUInt32(i),
+            tupleElement(docs[i], 4)), arrayEnumerate(docs))) AS pair
     FROM
     (
         SELECT
-            tupleElement(filing, 1) AS seq_cik,
-            tupleElement(filing, 2) AS seq_form,
-            arraySort(groupArray(tuple(tupleElement(filing, 3), doc_id, tupleElement(filing, 4)))) AS docs
+            ` + companyKeyExpr + ` AS seq_key,
+            form AS seq_form,
+            arraySort(groupArray(tuple(filing_date, doc_id, company, cik))) AS docs
         FROM
         (
-            SELECT doc_id, argMax(tuple(cik, form, filing_date, company), version) AS filing
-            FROM {db}.filings
-            GROUP BY doc_id
+            SELECT
+                doc_id,
+                tupleElement(filing, 1) AS cik,
+                tupleElement(filing, 2) AS form,
+                tupleElement(filing, 3) AS filing_date,
+                tupleElement(filing, 4) AS company
+            FROM
+            (
+                SELECT doc_id, argMax(tuple(cik, form, filing_date, company), version) AS filing
+                FROM {db}.filings
+                GROUP BY doc_id
+            )
         )
-        WHERE seq_cik != ''
-        GROUP BY seq_cik, seq_form
+        WHERE filing_date != ''
+        GROUP BY seq_key, seq_form
     )
 )`
 
@@ -255,9 +285,10 @@ WHERE NOT has(current_keys, heading_key) AND NOT has(current_links, previous_id)
 // the previous filing that guided the same key. observed_direction compares
 // the midpoints of the two ranges in base units. It is initiated for the
 // first filing, and empty when a bound is not a Decimal(38, 6). direction
-// is what the document itself stated. A filing without a CIK counts as a
-// company of its own, as in latestMetricsView.
+// is what the document itself stated. Companies are keyed as in
+// latestMetricsView.
 const guidanceHistoryBody = `SELECT
+    company_key,
     cik,
     metric,
     period_key,
@@ -287,7 +318,7 @@ const guidanceHistoryBody = `SELECT
 FROM
 (
     SELECT
-        cik, metric, period_key, basis,
+        company_key, cik, metric, period_key, basis,
         arrayJoin(arrayMap(i -> (
             tupleElement(rows[i], 1), tupleElement(rows[i], 2), tupleElement(rows[i], 3),
             tupleElement(rows[i], 4), tupleElement(rows[i], 5), tupleElement(rows[i], 6),
@@ -302,13 +333,17 @@ FROM
     FROM
     (
         SELECT
-            cik, metric, lowerUTF8(period) AS period_key, basis, if(cik = '', doc_id, '') AS unknown_company_doc,
+            company_key, cik, metric, lowerUTF8(period) AS period_key, basis,
             arraySort(groupArray(tuple(filing_date, doc_id, id, company, form, period, low_text, high_text,
                 scale, unit, direction, prior_low_text, prior_high_text,
                 (toFloat64(low) + toFloat64(high)) / 2 * pow(10, scale)))) AS rows
-        FROM {db}.latest_guidance_items
-        WHERE status = 'accepted'
-        GROUP BY cik, unknown_company_doc, metric, period_key, basis
+        FROM
+        (
+            SELECT *
+            FROM {db}.latest_guidance_items
+            WHERE status = 'accepted'
+        )
+        GROUP BY company_key, cik, metric, period_key, basis
     )
 )`
 

@@ -67,10 +67,33 @@ func analystChecks() []viewCheck {
 		{"llm_calls cost in micro-dollars",
 			"SELECT toString(toUInt64(sum(cost_usd) * 1000000)) FROM {db}.llm_calls", "1640"},
 		{"extraction_runs per extraction",
-			"SELECT toString(count()) FROM {db}.extraction_runs FINAL", "7"},
-		{"latest_metrics keeps filings without CIK apart",
-			concatRows("value_text", "{db}.latest_metrics WHERE cik = '' AND metric = 'revenue'", "value_text"),
+			"SELECT toString(count()) FROM {db}.extraction_runs FINAL", "9"},
+		{"latest_metrics keeps filings without CIK and name apart",
+			concatRows("value_text", "{db}.latest_metrics WHERE cik = '' AND company = '' AND metric = 'revenue'", "value_text"),
 			"7000000;8000000"},
+		{"latest_metrics keys a company without CIK by name",
+			concatRows("concat(period_end, '=', value_text, ' reports ', toString(reports))",
+				"{db}.latest_metrics WHERE company_key = 'name:omega ltd' AND metric = 'revenue'", "period_end"),
+			"2022-12-31=31000000 reports 2"},
+		{"filing_sequence pairs a company by name",
+			concatRows("concat(filing_date, ' after ', previous_filing_date)", "{db}.filing_sequence WHERE lowerUTF8(company) = 'omega ltd'", "filing_date"),
+			"2023-03-01 after ;2024-03-01 after 2023-03-01"},
+		{"latest_metrics leaves out periods without a start",
+			concatRows("concat(period_start, '..', period_end, '=', value_text, ' reports ', toString(reports))",
+				"{db}.latest_metrics WHERE cik = '"+betaCIK+"' AND metric = 'revenue'", "period_end"),
+			"2023-01-01..2023-12-31=5000000 reports 1"},
+		{"latest_metrics_all keeps periods without a start apart",
+			concatRows("concat(toString(period_known), ' ', source, ' ', value_text, ' reports ', toString(reports))",
+				"{db}.latest_metrics_all WHERE cik = '"+betaCIK+"' AND metric = 'revenue'", "period_known, value_text"),
+			"0 table 1200000 reports 1;0 table 5000000 reports 1;1 ixbrl 5000000 reports 1"},
+		{"docs query figures that changed",
+			concatRows("concat(company_key, ' ', metric, ' ', period_end, ' ', arrayStringConcat(reported_values, '>'))",
+				"("+docsQuery("Figures that changed between filings")+")", "company_key"),
+			"cik:" + alphaCIK + " revenue 2022-12-31 100000000>101000000;name:omega ltd revenue 2022-12-31 30000000>31000000"},
+		{"docs query new risk factors",
+			concatRows("concat(company, ' ', toString(as_of), ' ', as_of_source, ' ', heading)",
+				"("+strings.ReplaceAll(docsQuery("New risk factors this quarter"), "toStartOfQuarter(today())", "toDate('2024-01-01')")+")", "heading"),
+			"Alpha Corp 2024-02-01 filing_date Climate regulation"},
 		{"guidance_history keeps filings without CIK apart",
 			concatRows("concat(low_text, ' ', observed_direction)", "{db}.guidance_history WHERE cik = ''", "low_text"),
 			"7 initiated;8 initiated"},
@@ -79,6 +102,22 @@ func analystChecks() []viewCheck {
 
 // reviewQueueBefore is the queue before analystDecision.
 const reviewQueueBefore = "metric: eps_diluted (xbrl_disagree);risk: Climate regulation (low_confidence);risk: Customer concentration (low_confidence)"
+
+// docsQuery returns the first sql block under the heading "## heading" of
+// docs/queries.md with {db} in place of the database, or a query that
+// fails and names the heading when there is none.
+func docsQuery(heading string) string {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "queries.md"))
+	if err != nil {
+		return "SELECT throwIf(1, 'docs/queries.md: " + err.Error() + "')"
+	}
+	re := regexp.MustCompile("(?s)\n## " + regexp.QuoteMeta(heading) + "\n[^#]*?```sql\n(.*?)```")
+	m := re.FindSubmatch(data)
+	if m == nil {
+		return "SELECT throwIf(1, 'docs/queries.md: no sql block under " + heading + "')"
+	}
+	return strings.ReplaceAll(strings.TrimSpace(string(m[1])), "finx.", "{db}.")
+}
 
 // docsQueries returns the sql blocks of docs/queries.md.
 func docsQueries(t *testing.T) []string {

@@ -7,15 +7,15 @@ import (
 	"github.com/finx-dev/finx/schemas"
 )
 
-// Cover is what a filing states about itself on its cover page or, for an
-// earnings release, in its opening lines and its "About <Company>"
-// paragraph. An empty field means the document does not state it in a
-// form that ReadCover reads.
+// Cover contains the facts a filing states about itself on its cover page
+// or, for an earnings release, in its opening lines and its "About
+// <Company>" paragraph. An empty field means the document does not state
+// it in a form that ReadCover reads.
 type Cover struct {
 	// Company is the registrant's name as printed, such as "BEST BUY CO.,
 	// INC." or "Netflix, Inc.".
 	Company string
-	// CIK is the value of dei:EntityCentralIndexKey; text never sets it.
+	// CIK is the value of dei:EntityCentralIndexKey. Text never sets it.
 	CIK string
 	// PeriodEnd is the ISO date of the end of the period the document
 	// reports on: dei:DocumentPeriodEndDate, else "For the fiscal year
@@ -25,15 +25,20 @@ type Cover struct {
 }
 
 // coverHead is how many bytes at the start of the text ReadCover searches
-// for the cover page and a release's dateline. The cover page of every
-// 10-K and 10-Q we have seen, including a table-of-contents link and an
-// EDGAR header before it, ends within the first 10 KiB.
+// for the cover page and a release's dateline. The 10-K and 10-Q cover
+// pages in the test corpus, with a table-of-contents link or an EDGAR
+// header before them, end within the first 10 KiB.
 const coverHead = 16 << 10
 
 var (
 	// registrantNoteRe matches the caption printed under the registrant's
 	// name on a 10-K, 10-Q or 8-K cover page.
 	registrantNoteRe = regexp.MustCompile(`(?i)\(?[ \t]*exact[ \t]+name[ \t]+of[ \t]+(?:the[ \t]+)?registrants?[ \t]+as[ \t]+specified[ \t]+in[ \t]+(?:its|their)[ \t]+charters?[ \t]*\)?`)
+
+	// fileNumberRe matches the cover page line "Commission file number
+	// 1-3285", which the registrant's name follows on covers that print no
+	// caption under the name.
+	fileNumberRe = regexp.MustCompile(`(?i)^commission[ \t]+file[ \t]+(?:number|no\.?)[ \t:]*[0-9][0-9-]*$`)
 
 	// ruleLineRe matches a line of underscores, dashes or equals signs that
 	// a cover page prints between its blocks.
@@ -85,14 +90,17 @@ var monthNumbers = map[string]string{
 // from doc. Inline XBRL cover facts (dei:EntityRegistrantName,
 // dei:EntityCentralIndexKey, dei:DocumentPeriodEndDate) win over the text.
 // In the text, the line before "(Exact name of registrant as specified in
-// its charter)" names the registrant. A document whose form is not a 10-K
-// or 10-Q and that has no such caption is read as a release: the name
-// before a listing such as "(NYSE: BKE)" or before "today reported" in the
-// opening, else the name in an "About <Company>" heading whose paragraph
-// repeats it.
+// its charter)" names the registrant, or without that caption the line
+// after "Commission file number ...". ReadCover reads a document as a
+// release when its form is not a 10-K or 10-Q and it has no caption. A
+// release's name is the one before a listing such as "(NYSE: BKE)" or
+// before "today reported" in the opening. Without either, it is the name
+// in an "About <Company>" heading whose paragraph repeats it. A 10-K or 10-Q takes its period from the cover line "For the fiscal
+// year ended ...", any other document from a "quarter ended <date>" in
+// its first releaseOpening bytes.
 //
-// ReadCover reads doc and never changes it; the caller decides whether the
-// values beat what EDGAR states.
+// ReadCover reads doc, including doc.Form, and never changes it; the
+// caller decides whether the values beat what EDGAR states.
 func ReadCover(doc *schemas.Document) Cover {
 	if doc == nil {
 		return Cover{}
@@ -125,12 +133,15 @@ func ReadCover(doc *schemas.Document) Cover {
 		c.Company = releaseIssuer(doc.Text, head)
 	}
 
-	if c.PeriodEnd == "" {
+	// A 10-K or 10-Q states its period on the cover, and its opening pages
+	// also mention comparison periods. Other documents, 8-K releases above
+	// all, state theirs in the opening paragraph, and their later text
+	// "for the fiscal year ended" may be guidance or a comparison.
+	switch {
+	case c.PeriodEnd != "":
+	case annualOrQuarterly || doc.Form == "" && fromCover != "":
 		c.PeriodEnd = firstDate(coverPeriodRe, head)
-	}
-	// A cover page's period is the only one ReadCover trusts in a 10-K or
-	// 10-Q, whose opening pages also mention comparison periods.
-	if c.PeriodEnd == "" && fromCover == "" && !annualOrQuarterly {
+	default:
 		c.PeriodEnd = firstDate(releasePeriodRe, head[:min(len(head), releaseOpening)])
 	}
 	return c
@@ -143,11 +154,13 @@ const releaseOpening = 3 << 10
 
 // coverRegistrant returns the name printed before the first registrant
 // caption in head, or "". The name is on the caption's line before it or,
-// more often, on the closest line above that is not a rule.
+// more often, on the closest line above that is not a rule. Without a
+// caption, a short line right after "Commission file number ..." is the
+// name.
 func coverRegistrant(head string) string {
 	loc := registrantNoteRe.FindStringIndex(head)
 	if loc == nil {
-		return ""
+		return nameAfterFileNumber(head)
 	}
 	lineStart := strings.LastIndexByte(head[:loc[0]], '\n') + 1
 	if name := cleanName(head[lineStart:loc[0]]); name != "" {
@@ -163,6 +176,34 @@ func coverRegistrant(head string) string {
 	return ""
 }
 
+// nameAfterFileNumber returns the first line after the cover's commission
+// file number line when it reads as a name: at most maxUncaptionedName
+// bytes, no colon (as in "State of Incorporation: Delaware") and no
+// leading parenthesis (a caption).
+func nameAfterFileNumber(head string) string {
+	lines := splitLines(head)
+	for i, ln := range lines {
+		if !fileNumberRe.MatchString(ln.Text) {
+			continue
+		}
+		for _, next := range lines[i+1 : min(len(lines), i+3)] {
+			if ruleLineRe.MatchString(next.Text) {
+				continue
+			}
+			if len(next.Text) > maxUncaptionedName || strings.ContainsAny(next.Text, ":(") {
+				return ""
+			}
+			return cleanName(next.Text)
+		}
+		return ""
+	}
+	return ""
+}
+
+// maxUncaptionedName bounds a name read without its caption, which is
+// less certain than one above a caption.
+const maxUncaptionedName = 80
+
 // cleanName collapses white space and strips rules and stray punctuation
 // around a name, and returns "" for text that cannot be one: no letter, or
 // longer than a registrant name plausibly is.
@@ -174,8 +215,10 @@ func cleanName(s string) string {
 	return s
 }
 
-// maxNameBytes bounds a registrant name. The longest names on EDGAR are
-// about 150 characters; a longer line is running text.
+// maxNameBytes is the maximum length of a registrant name, so that a line
+// of running text is not taken for one.
+//
+// NOTE: 160 is an estimate, not a limit that EDGAR sets.
 const maxNameBytes = 160
 
 func isLetter(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }

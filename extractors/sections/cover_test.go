@@ -38,6 +38,18 @@ func TestReadCover(t *testing.T) {
 			want: Cover{Company: "Tiny Co", PeriodEnd: "2021-06-30"},
 		},
 		{
+			name: "name after the file number without a caption",
+			form: "10-K",
+			text: "FORM 10-K\nFor the fiscal year ended December 31, 2019\n\nCommission file number 1-1234\nNOCAPTION INDUSTRIES\n\nState of Incorporation: Delaware\n",
+			want: Cover{Company: "NOCAPTION INDUSTRIES", PeriodEnd: "2019-12-31"},
+		},
+		{
+			name: "field after the file number is no name",
+			form: "10-K",
+			text: "FORM 10-K\nCommission File No. 000-1234\nState of Incorporation: Delaware\n",
+			want: Cover{},
+		},
+		{
 			name: "inline XBRL facts win over the text",
 			form: "10-Q",
 			text: "FORM 10-Q\nFor the quarterly period ended March 31, 2025\nPRINTED NAME CORP\n(Exact name of registrant as specified in its charter)\n",

@@ -22,7 +22,9 @@
 //
 // FindContext is Find that stops when its context ends. Form reads the form
 // type ("10-K", "10-Q", "8-K") from the EDGAR header or the cover page, for
-// documents whose parser found none.
+// documents whose parser found none. ReadCover reads the registrant's name,
+// CIK and period of report from inline XBRL cover facts, the cover page or
+// a release's dateline.
 //
 // # Table of contents
 //
