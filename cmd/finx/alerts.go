@@ -210,6 +210,8 @@ func printAlert(w io.Writer, msg kafkago.Message, a schemas.RiskFlag, asJSON boo
 		_, err := w.Write(b.Bytes())
 		return err
 	}
+	// Company, form, summary and path come from the filing, so each is
+	// escaped: a control character such as ESC would reach the terminal.
 	issuer := a.Company
 	if a.CIK != "" {
 		issuer = strings.TrimSpace("CIK " + a.CIK + " " + a.Company)
@@ -220,8 +222,23 @@ func printAlert(w io.Writer, msg kafkago.Message, a schemas.RiskFlag, asJSON boo
 	if a.Form != "" {
 		issuer += " " + a.Form
 	}
-	_, err := fmt.Fprintf(w, "%s  %-6s  %-18s  %s  %s  doc %.12s %s\n",
-		a.FlaggedAt.UTC().Format("2006-01-02T15:04:05Z"), a.Severity, a.Kind, issuer,
-		oneLine(a.Summary, 160), a.DocID, printable(a.SourcePath))
+	_, err := fmt.Fprintf(w, "%s  %-6s  %-18s  %s  %s  doc %s %s\n",
+		a.FlaggedAt.UTC().Format("2006-01-02T15:04:05Z"), a.Severity, a.Kind, printable(issuer),
+		printable(clipLine(a.Summary, 160)), printable(shortID(a.DocID)), printable(a.SourcePath))
 	return err
+}
+
+// clipLine joins the lines of s with single spaces and cuts the result
+// after limit runes, so that a cut never splits a UTF-8 sequence. Invalid
+// UTF-8 bytes count as one rune each and are kept for printable to quote.
+func clipLine(s string, limit int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	runes := 0
+	for i := range s {
+		if runes == limit {
+			return s[:i] + "..."
+		}
+		runes++
+	}
+	return s
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	kafkago "github.com/segmentio/kafka-go"
 
@@ -273,5 +275,65 @@ func deleteServiceTopics(t *testing.T, cfg kafka.Config, topics ...string) {
 	client := &kafkago.Client{Addr: kafkago.TCP(cfg.Brokers...), Timeout: 10 * time.Second}
 	if _, err := client.DeleteTopics(ctx, &kafkago.DeleteTopicsRequest{Topics: full}); err != nil {
 		t.Logf("delete topics %v: %v", full, err)
+	}
+}
+
+// TestAlertsTailEscapesFilingText checks that control characters in the
+// filing-derived fields are escaped and that a long summary is cut between
+// two characters, so the printed line is valid UTF-8.
+func TestAlertsTailEscapesFilingText(t *testing.T) {
+	cfg := kafkatest.Start(t, nil)
+	hostile := testAlert(schemas.AlertHighSeverityRisk, "high", "Esc\x1b]0;TITLE\x07\x1b[2J\x1b[31mRED Corp", "0009999901", 1)
+	hostile.Form = "10-K\x1b[0m"
+	hostile.Summary = "We have \x1b[1;41mincurred losses"
+	hostile.SourcePath = "dir/\x1b[31m.htm"
+	long := testAlert(schemas.AlertNewRisk, "low", "Accents SA", "0009999902", 2)
+	long.Summary = "xxxxx" + strings.Repeat("é", 200)
+	publishAlerts(t, cfg, hostile, long)
+
+	lines, stderr, err := runTail(t, 20*time.Second, "--brokers", strings.Join(cfg.Brokers, ","), "--from-beginning", "--max", "2")
+	if err != nil {
+		t.Fatalf("tail: %v\n%s", err, stderr)
+	}
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	for i, line := range lines {
+		if !utf8.ValidString(line) {
+			t.Errorf("line %d is not valid UTF-8: %q", i, line)
+		}
+		if j := strings.IndexFunc(line, unicode.IsControl); j >= 0 {
+			t.Errorf("line %d has a control character at byte %d: %q", i, j, line)
+		}
+	}
+	for _, want := range []string{`\x1b]0;TITLE\a\x1b[2J\x1b[31mRED Corp 10-K\x1b[0m`, `\x1b[1;41mincurred`, `dir/\x1b[31m.htm`} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("line 0 lacks the escaped text %s:\n%s", want, lines[0])
+		}
+	}
+	if want := "xxxxx" + strings.Repeat("é", 155) + "..."; !strings.Contains(lines[1], want) {
+		t.Errorf("line 1: got %s\nwant the summary cut after 160 characters", lines[1])
+	}
+}
+
+func TestClipLine(t *testing.T) {
+	cases := []struct {
+		name  string
+		in    string
+		limit int
+		want  string
+	}{
+		{"short", "a  b\nc", 10, "a b c"},
+		{"exact", "abcde", 5, "abcde"},
+		{"ascii cut", "abcdef", 5, "abcde..."},
+		{"multibyte cut", "ééééé", 3, "ééé..."},
+		{"invalid byte kept", "a\xffbc", 2, "a\xff..."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := clipLine(c.in, c.limit); got != c.want {
+				t.Errorf("clipLine(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
+			}
+		})
 	}
 }

@@ -160,7 +160,8 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // check rejects flag combinations that name no source, two sources, or no
-// destination.
+// destination, and invalid --user-agent, --rate, --allow-host and base URL
+// values.
 func (c *crawlFlags) check() error {
 	sources := 0
 	for _, set := range []bool{c.tickers != "" || c.ciks != "", c.daily != "", c.follow, c.urls != ""} {
@@ -181,7 +182,10 @@ func (c *crawlFlags) check() error {
 	case c.stateSet && c.clickhouseSet && c.sf.clickhouse != "":
 		return errors.New("pass --state DIR for a state file or --clickhouse HOST:PORT for the crawl_state table, not both")
 	}
-	return edgar.CheckUserAgent(c.userAgent)
+	// Validate checks the User-Agent and --rate before any folder, state or
+	// connection is opened.
+	cfg := edgar.Config{UserAgent: c.userAgent, Rate: c.rate, WWWBaseURL: c.wwwBaseURL, DataBaseURL: c.dataURL, AllowedHosts: splitList(c.allowHosts)}
+	return cfg.Validate()
 }
 
 // query builds the edgar.Query of the flags.

@@ -132,6 +132,10 @@ func TestCrawlFlagErrors(t *testing.T) {
 		{"no user agent", []string{"--tickers", "ACME", "--out", "x", "--user-agent", ""}, "User-Agent"},
 		{"two sources", []string{"--tickers", "ACME", "--urls", "f", "--out", "x", "--user-agent", crawlTestAgent}, "pass one of"},
 		{"rate above limit", []string{"--tickers", "ACME", "--out", "OUT", "--user-agent", crawlTestAgent, "--rate", "20"}, "at most 10"},
+		{"rate NaN", []string{"--tickers", "ACME", "--out", "OUT", "--user-agent", crawlTestAgent, "--rate", "NaN"}, "invalid Rate NaN"},
+		{"rate Inf", []string{"--tickers", "ACME", "--out", "OUT", "--user-agent", crawlTestAgent, "--rate", "Inf"}, "invalid Rate +Inf"},
+		{"rate overflows interval", []string{"--tickers", "ACME", "--out", "OUT", "--user-agent", crawlTestAgent, "--rate", "1e-300"}, "invalid Rate 1e-300"},
+		{"user agent with CR LF", []string{"--tickers", "ACME", "--out", "OUT", "--user-agent", crawlTestAgent + "\r\nX-Injected: 1"}, "control character U+000D"},
 		{"state file and ClickHouse", []string{"--tickers", "ACME", "--out", "OUT", "--state", "OUT", "--clickhouse", "127.0.0.1:1", "--user-agent", crawlTestAgent}, "not both"},
 	}
 	for _, c := range cases {
@@ -495,4 +499,38 @@ func completeRows(path string) []map[string]any {
 		}
 	}
 	return rows
+}
+
+// TestCrawlURLsSameFileName checks that two --urls entries that end in the
+// same file name are both kept in --out.
+func TestCrawlURLsSameFileName(t *testing.T) {
+	srv := edgartest.New(t, edgartest.Config{Rate: edgar.MaxRate})
+	srv.Bytes("/same/a/report.htm", []byte("<html><body><p>document a</p></body></html>"))
+	srv.Bytes("/same/b/report.htm", []byte("<html><body><p>document b</p></body></html>"))
+	list := filepath.Join(t.TempDir(), "same.urls")
+	if err := os.WriteFile(list, []byte(srv.URL+"/same/a/report.htm\n"+srv.URL+"/same/b/report.htm\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	stdout, stderr, err := runCrawlCmd(t, "--urls", list, "--out", out, "--user-agent", crawlTestAgent,
+		"--www-url", srv.URL, "--data-url", srv.URL, "--metrics-addr", "")
+	if err != nil {
+		t.Fatalf("crawl: %v\n%s%s", err, stdout, stderr)
+	}
+	var contents []string
+	err = filepath.WalkDir(filepath.Join(out, "urls"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.Name() != "report.htm" {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		contents = append(contents, string(b))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(contents)
+	if len(contents) != 2 || !strings.Contains(contents[0], "document a") || !strings.Contains(contents[1], "document b") {
+		t.Errorf("report.htm files under --out: got %q, want document a and document b", contents)
+	}
 }

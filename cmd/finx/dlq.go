@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,9 +18,18 @@ import (
 	"github.com/finx-dev/finx/schemas"
 )
 
-// headerReplayedFrom marks a message that finx dlq replay published again:
-// the dead letter's position, "topic/partition@offset".
-const headerReplayedFrom = "finx-replayed-from"
+// Headers that finx dlq replay sets on each message it publishes. The
+// pipeline copies a failed message's headers into its dead letter, so a
+// letter of a replayed message carries them too.
+const (
+	// headerReplayedFrom is the dead letter's position,
+	// "topic/partition@offset".
+	headerReplayedFrom = "finx-replayed-from"
+	// headerReplayOrigin is the position of the message that failed, as
+	// the dead letter names it. Later runs read it back from the target
+	// topics, so that one failure is replayed once across runs.
+	headerReplayOrigin = "finx-replay-origin"
+)
 
 // replayFilter selects the dead letters to replay.
 type replayFilter struct {
@@ -48,14 +58,33 @@ type replayCounts struct {
 type replayer struct {
 	cfg    kafka.Config
 	dryRun bool
-	out    io.Writer
-	logger *slog.Logger
+	// force replays letters whose original an earlier run replayed.
+	force bool
+	// includeReplayed replays letters of messages that a replay published.
+	includeReplayed bool
+	out             io.Writer
+	logger          *slog.Logger
 	// writers by target topic name without the prefix, opened on first use.
 	writers map[string]*kafkago.Writer
 	// seen holds the original positions already replayed in this run, so
-	// that a message that failed several times is published once.
-	seen   map[string]bool
-	counts replayCounts
+	// that a message that failed several times is published once, even
+	// with force.
+	seen map[string]bool
+	// history by target topic name without the prefix, read on first use.
+	history map[string]*replayHistory
+	counts  replayCounts
+}
+
+// replayHistory is the set of earlier replays found in the headers of one
+// target topic. Every map is keyed by "topic/partition@offset".
+type replayHistory struct {
+	// origins are the failed messages that a run replayed.
+	origins map[string]bool
+	// letters are the dead letters that a run replayed. Replays that
+	// predate headerReplayOrigin are found only through this set.
+	letters map[string]bool
+	// copies are the positions of the replayed messages themselves.
+	copies map[string]bool
 }
 
 func runDLQ(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -78,11 +107,15 @@ func runDLQ(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	doc := fs.String("doc", "", "replay only the dead letters of this document id, or of the ids that start with it")
 	stage := fs.String("stage", "", "replay only dead letters of this stage: extract or load")
 	dryRun := fs.Bool("dry-run", false, "print what would be replayed and publish nothing")
+	force := fs.Bool("force", false, "replay dead letters whose message an earlier run already replayed; without it each failed message is replayed once")
+	includeReplayed := fs.Bool("include-replayed", false, "also replay dead letters of messages that a replay published; without it a document that keeps failing is not replayed again")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: finx dlq replay [flags]")
 		fmt.Fprintln(stderr, "Reads every dead letter on filings.dlq and publishes the message that failed again:")
 		fmt.Fprintln(stderr, "extract-stage failures to filings.raw, load-stage failures to filings.extracted.")
-		fmt.Fprintln(stderr, "Dead letters stay on filings.dlq. Flags:")
+		fmt.Fprintln(stderr, "Dead letters stay on filings.dlq. A message is replayed once: letters of messages")
+		fmt.Fprintln(stderr, "replayed before, by this or an earlier run, and letters of replayed messages are skipped")
+		fmt.Fprintln(stderr, "unless --force or --include-replayed is given. Flags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlagsArgs(fs, args[1:], 0); err != nil {
@@ -112,7 +145,11 @@ func runDLQ(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 
-	rp := &replayer{cfg: cfg, dryRun: *dryRun, out: stdout, logger: logger, writers: map[string]*kafkago.Writer{}, seen: map[string]bool{}}
+	rp := &replayer{
+		cfg: cfg, dryRun: *dryRun, force: *force, includeReplayed: *includeReplayed,
+		out: stdout, logger: logger,
+		writers: map[string]*kafkago.Writer{}, seen: map[string]bool{}, history: map[string]*replayHistory{},
+	}
 	defer rp.close()
 	err = kafka.Scan(ctx, cfg, kafka.TopicDLQ, func(msg kafkago.Message) error {
 		return rp.replay(ctx, msg, filter)
@@ -151,7 +188,7 @@ func (rp *replayer) replay(ctx context.Context, msg kafkago.Message, filter repl
 	}
 	if err != nil {
 		rp.counts.skipped++
-		fmt.Fprintf(rp.out, "skip %s: not a dead letter: %v\n", at, err)
+		fmt.Fprintf(rp.out, "skip %s: not a dead letter: %s\n", at, printable(err.Error()))
 		return nil
 	}
 	if !filter.match(dl) {
@@ -165,14 +202,25 @@ func (rp *replayer) replay(ctx context.Context, msg kafkago.Message, filter repl
 		target = kafka.TopicExtracted
 	default:
 		rp.counts.skipped++
-		fmt.Fprintf(rp.out, "skip %s: %s-stage dead letter of %s has no message to replay; publish the file again\n", at, dl.Stage, printable(dl.SourcePath))
+		fmt.Fprintf(rp.out, "skip %s: %s-stage dead letter of %s has no message to replay; publish the file again\n", at, printable(dl.Stage), printable(dl.SourcePath))
 		return nil
 	}
 	origin := fmt.Sprintf("%s/%d@%d", dl.Topic, dl.Partition, dl.Offset)
+	// A letter may name any topic, and replay reads from the topic it
+	// names. Only the stage's own input topic under this prefix is read, so
+	// that a letter cannot copy messages of another topic or prefix.
+	if want := rp.cfg.Topic(target); dl.Topic != want {
+		rp.counts.skipped++
+		fmt.Fprintf(rp.out, "skip %s: %s-stage dead letter names topic %s, not the stage's input topic %s\n", at, dl.Stage, printable(dl.Topic), want)
+		return nil
+	}
 	if rp.seen[origin] {
 		rp.counts.skipped++
 		fmt.Fprintf(rp.out, "skip %s: %s was already replayed in this run\n", at, origin)
 		return nil
+	}
+	if skip, err := rp.replayedBefore(ctx, msg, dl, target, at, origin); err != nil || skip {
+		return err
 	}
 
 	out, method, err := rp.original(ctx, msg, dl)
@@ -181,14 +229,16 @@ func (rp *replayer) replay(ctx context.Context, msg kafkago.Message, filter repl
 			return ctx.Err()
 		}
 		rp.counts.failed++
-		fmt.Fprintf(rp.out, "fail %s: %s %s (%s): %v\n", at, dl.Stage, shortID(dl.DocID), dl.Reason, err)
+		fmt.Fprintf(rp.out, "fail %s: %s %s (%s): %s\n", at, dl.Stage, printable(shortID(dl.DocID)), printable(dl.Reason), printable(err.Error()))
 		return nil
 	}
-	out.Headers = append(withoutHeader(out.Headers, headerReplayedFrom),
-		kafkago.Header{Key: headerReplayedFrom, Value: []byte(at)})
+	out.Headers = withoutHeader(withoutHeader(out.Headers, headerReplayedFrom), headerReplayOrigin)
+	out.Headers = append(out.Headers,
+		kafkago.Header{Key: headerReplayedFrom, Value: []byte(at)},
+		kafkago.Header{Key: headerReplayOrigin, Value: []byte(origin)})
 	rp.seen[origin] = true
 
-	line := fmt.Sprintf("%s %s %s (%s) from %s %s to %s", dl.Stage, shortID(dl.DocID), printable(dl.SourcePath), dl.Reason, origin, method, rp.cfg.Topic(target))
+	line := fmt.Sprintf("%s %s %s (%s) from %s %s to %s", dl.Stage, printable(shortID(dl.DocID)), printable(dl.SourcePath), printable(dl.Reason), origin, method, rp.cfg.Topic(target))
 	if rp.dryRun {
 		rp.counts.replayed++
 		fmt.Fprintln(rp.out, "would replay", line)
@@ -209,6 +259,60 @@ func (rp *replayer) replay(ctx context.Context, msg kafkago.Message, filter repl
 	return nil
 }
 
+// replayedBefore counts and prints a letter that must not be replayed
+// again: one whose failed message a replay published, unless
+// includeReplayed is set, and one whose failed message an earlier run
+// replayed, unless force is set. The error is a failed read of the target
+// topic. It stops the run, because without the history a replayed message
+// cannot be recognised.
+func (rp *replayer) replayedBefore(ctx context.Context, dlqMsg kafkago.Message, dl schemas.DeadLetter, target, at, origin string) (bool, error) {
+	h, err := rp.historyOf(ctx, target)
+	if err != nil {
+		return false, err
+	}
+	fromReplay := headerValue(dlqMsg.Headers, headerReplayedFrom) != nil || h.copies[origin]
+	if fromReplay && !rp.includeReplayed {
+		rp.counts.skipped++
+		fmt.Fprintf(rp.out, "skip %s: %s %s failed again after a replay, at %s; pass --include-replayed to replay it again\n", at, dl.Stage, printable(shortID(dl.DocID)), origin)
+		return true, nil
+	}
+	if (h.origins[origin] || h.letters[at]) && !rp.force {
+		rp.counts.skipped++
+		fmt.Fprintf(rp.out, "skip %s: %s was replayed by an earlier run; pass --force to replay it again\n", at, origin)
+		return true, nil
+	}
+	return false, nil
+}
+
+// historyOf reads the replay headers of every message on the target topic
+// once per run. A topic that does not exist yet has no history.
+// NOTE: this reads each message of the topic in full, content included,
+// because Kafka cannot return the headers alone. On a large filings.raw
+// this is the slowest step of a replay.
+func (rp *replayer) historyOf(ctx context.Context, target string) (*replayHistory, error) {
+	if h, ok := rp.history[target]; ok {
+		return h, nil
+	}
+	h := &replayHistory{origins: map[string]bool{}, letters: map[string]bool{}, copies: map[string]bool{}}
+	err := kafka.Scan(ctx, rp.cfg, target, func(m kafkago.Message) error {
+		from := headerValue(m.Headers, headerReplayedFrom)
+		if from == nil {
+			return nil
+		}
+		h.letters[string(from)] = true
+		h.copies[fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset)] = true
+		if origin := headerValue(m.Headers, headerReplayOrigin); origin != nil {
+			h.origins[string(origin)] = true
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, kafkago.UnknownTopicOrPartition) {
+		return nil, fmt.Errorf("read earlier replays from %s: %w", rp.cfg.Topic(target), err)
+	}
+	rp.history[target] = h
+	return h, nil
+}
+
 // original returns the message that failed, read back at the dead letter's
 // position. When that position is no longer stored and the filing's content
 // is in the blob store, it rebuilds the message from the envelope header
@@ -225,12 +329,39 @@ func (rp *replayer) original(ctx context.Context, dlqMsg kafkago.Message, dl sch
 		return kafkago.Message{}, "", err
 	}
 	envelope := headerValue(dlqMsg.Headers, kafka.HeaderFiling)
-	var f schemas.Filing
-	if envelope == nil || json.Unmarshal(envelope, &f) != nil || f.BlobRef == "" {
-		return kafkago.Message{}, "", fmt.Errorf("%w, and the dead letter carries no envelope with a blob reference to rebuild it from", err)
+	if envelope == nil {
+		return kafkago.Message{}, "", fmt.Errorf("%w, and the dead letter carries no envelope to rebuild it from", err)
+	}
+	if verr := checkEnvelope(envelope, dl.DocID, dlqMsg.Key); verr != nil {
+		return kafkago.Message{}, "", fmt.Errorf("%w, and the envelope that the dead letter carries is invalid: %w", err, verr)
 	}
 	rebuilt := kafkago.Message{Key: dlqMsg.Key, Headers: []kafkago.Header{{Key: kafka.HeaderFiling, Value: envelope}}}
 	return rebuilt, "(rebuilt from the envelope, content in the blob store)", nil
+}
+
+// checkEnvelope validates an envelope before replay rebuilds a message from
+// it. The envelope must match the filing schema and name the dead letter's
+// document as DocID and key. Its content must be in the blob store under
+// "sha256:<DocID>", the reference that kafka.EncodeFiling sets.
+func checkEnvelope(envelope []byte, docID string, key []byte) error {
+	if err := schemas.ValidateJSON(schemas.SchemaFiling, envelope); err != nil {
+		return err
+	}
+	var f schemas.Filing
+	dec := json.NewDecoder(bytes.NewReader(envelope))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	switch {
+	case f.DocID != docID || string(key) != docID:
+		return fmt.Errorf("doc_id %s and key %.64q differ from the dead letter's doc_id %.64q", f.DocID, key, docID)
+	case f.BlobRef == "":
+		return errors.New("no blob_ref, so the content was inline and is gone with the message")
+	case f.BlobRef != "sha256:"+f.DocID:
+		return fmt.Errorf("blob_ref %.80q, want sha256:%s", f.BlobRef, f.DocID)
+	}
+	return nil
 }
 
 func equalKey(a, b []byte) bool { return string(a) == string(b) }

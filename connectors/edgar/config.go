@@ -3,11 +3,13 @@ package edgar
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -158,9 +160,10 @@ func (c Config) Validate() error {
 			return fmt.Errorf("edgar: invalid %s %q: want an http or https URL such as https://www.sec.gov", name, base)
 		}
 	}
+	if err := validateRate(c.Rate); err != nil {
+		return err
+	}
 	switch {
-	case c.Rate < 0 || c.Rate > MaxRate:
-		return fmt.Errorf("edgar: invalid Rate %v: want more than 0 and at most %d requests per second, SEC's fair-access limit", c.Rate, MaxRate)
 	case c.MaxBodyBytes < 0:
 		return fmt.Errorf("edgar: invalid MaxBodyBytes %d: want a positive byte count", c.MaxBodyBytes)
 	case c.Backoff < 0 || c.ThrottleBackoff < 0 || c.Timeout < 0:
@@ -174,12 +177,32 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// minRate is the lowest rate whose interval, 1s/rate plus the limiter's
+// margin, fits in a time.Duration (about 292 years): about 1.1e-10.
+const minRate = float64(time.Second) / maxIntervalNanos
+
+// validateRate rejects a rate that is NaN, infinite, below minRate or above
+// MaxRate.
+func validateRate(rate float64) error {
+	if math.IsNaN(rate) || rate < minRate || rate > MaxRate {
+		return fmt.Errorf("edgar: invalid Rate %v: want a number of requests per second of at least %.2g and at most %d, SEC's fair-access limit", rate, minRate, MaxRate)
+	}
+	return nil
+}
+
 var emailPattern = regexp.MustCompile(`[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}`)
 
 // CheckUserAgent returns ErrNoUserAgent unless ua contains a contact email
 // and at least one word of a name besides it, the form SEC's fair-access
 // rules ask for ("Example Corp admin@example.com").
+//
+// A value with a control character (CR, LF, NUL, tab or any other C0 or C1
+// code, or DEL) is rejected too, because net/http refuses it as a header
+// value and every request would fail.
 func CheckUserAgent(ua string) error {
+	if i := strings.IndexFunc(ua, unicode.IsControl); i >= 0 {
+		return fmt.Errorf("%w: %q contains the control character %U at byte %d", ErrNoUserAgent, ua, []rune(ua[i:])[0], i)
+	}
 	ua = strings.TrimSpace(ua)
 	email := emailPattern.FindString(ua)
 	if email == "" {

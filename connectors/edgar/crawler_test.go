@@ -3,7 +3,10 @@ package edgar
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"math"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/finx-dev/finx/connectors/edgar/edgartest"
+	"github.com/finx-dev/finx/schemas"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -611,4 +615,143 @@ func TestFollowReportsFeedHealth(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+func TestConfigRejectsBadRateAndAgent(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"rate NaN", Config{UserAgent: testAgent, Rate: math.NaN()}, "invalid Rate NaN"},
+		{"rate +Inf", Config{UserAgent: testAgent, Rate: math.Inf(1)}, "invalid Rate +Inf"},
+		{"rate -Inf", Config{UserAgent: testAgent, Rate: math.Inf(-1)}, "invalid Rate -Inf"},
+		{"rate overflows interval", Config{UserAgent: testAgent, Rate: 1e-300}, "invalid Rate 1e-300"},
+		{"agent with CR LF", Config{UserAgent: "Finx Tests tests@example.com\r\nX-Injected: 1"}, "control character U+000D"},
+		{"agent with NUL", Config{UserAgent: "Finx\x00Tests tests@example.com"}, "control character U+0000"},
+		{"agent with trailing LF", Config{UserAgent: "Finx Tests tests@example.com\n"}, "control character U+000A"},
+		{"agent with ESC", Config{UserAgent: "Finx \x1b[2J tests@example.com"}, "control character U+001B"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.cfg.Validate()
+			if err == nil {
+				t.Fatalf("Validate() = nil, want an error containing %q", c.want)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Validate() = %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+	if err := (Config{UserAgent: testAgent, Rate: 0.5}).Validate(); err != nil {
+		t.Errorf("Validate() with Rate 0.5: got %v, want nil", err)
+	}
+	if got := intervalOf(math.NaN()); got != math.MaxInt64 {
+		t.Errorf("intervalOf(NaN) = %v, want the largest duration", got)
+	}
+	if got := intervalOf(1e-300); got != math.MaxInt64 {
+		t.Errorf("intervalOf(1e-300) = %v, want the largest duration", got)
+	}
+}
+
+// TestPaddedNoticeNotStored checks that SEC's block notice served with
+// status 200 and padded past any size limit is taken for throttling: it
+// is neither written to the folder nor marked done.
+func TestPaddedNoticeNotStored(t *testing.T) {
+	srv := newFakeEDGAR(t, edgartest.Config{})
+	padded := edgartest.RateNotice + strings.Repeat(" ", 200<<10)
+	srv.Bytes("/block.htm", []byte(padded))
+	quoted := "<html><body>" + strings.Repeat("<p>Annual report text.</p>", 1000) +
+		"<p>Request Rate Threshold Exceeded is the title of SEC's notice.</p></body></html>"
+	srv.Bytes("/quotes.htm", []byte(quoted))
+	cfg := testConfig(t, srv)
+	cfg.ThrottleBackoff = 10 * time.Millisecond
+	cfg.ThrottleRetries = 1
+	dir := t.TempDir()
+	state, err := OpenFileState(filepath.Join(dir, ".state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCrawler(t, cfg, DirSink{Dir: dir}, state)
+	if err := c.FetchURLs(context.Background(), []string{srv.URL + "/block.htm", srv.URL + "/quotes.htm"}); err != nil {
+		t.Fatal(err)
+	}
+
+	failures := c.Failures()
+	if len(failures) != 1 || failures[0].URL != srv.URL+"/block.htm" || !errors.Is(failures[0].Err, ErrThrottled) {
+		t.Fatalf("failures: got %+v, want /block.htm with ErrThrottled", failures)
+	}
+	if done, _ := state.Done(context.Background(), srv.URL+"/block.htm"); done {
+		t.Error("the padded notice was marked done")
+	}
+	if done, _ := state.Done(context.Background(), srv.URL+"/quotes.htm"); !done {
+		t.Error("a document that quotes the notice after its first 16 KiB was not stored")
+	}
+	stored := 0
+	err = filepath.WalkDir(filepath.Join(dir, "urls"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch d.Name() {
+		case "block.htm", "block.htm" + SidecarSuffix:
+			t.Errorf("the padded notice was written to %s", p)
+		case "quotes.htm":
+			stored++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored != 1 {
+		t.Errorf("quotes.htm stored %d times, want 1", stored)
+	}
+}
+
+// TestDirSinkSameNameDifferentURLs checks that two URLs ending in the same
+// file name are stored in separate files, and that a rerun of one URL
+// writes to the same file.
+func TestDirSinkSameNameDifferentURLs(t *testing.T) {
+	dir := t.TempDir()
+	sink := DirSink{Dir: dir}
+	put := func(rawURL, content string) {
+		t.Helper()
+		doc := Document{Filing: schemas.Filing{SourcePath: rawURL, DocID: "x", MediaType: schemas.MediaHTML}, FileName: "report.htm", Content: []byte(content)}
+		if err := sink.Put(context.Background(), doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("https://example.com/a/report.htm", "document a")
+	put("https://example.com/b/report.htm", "document b")
+	put("https://example.com/a/report.htm", "document a")
+
+	found := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.Name() != "report.htm" {
+			return err
+		}
+		found[p] = string(readFile(t, p))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 2 {
+		t.Fatalf("got %d report.htm files %v, want 2", len(found), found)
+	}
+	contents := map[string]bool{}
+	for p, content := range found {
+		contents[content] = true
+		if !strings.HasPrefix(p, filepath.Join(dir, "urls", "example.com")+string(filepath.Separator)) {
+			t.Errorf("stored at %s, want under urls/example.com", p)
+		}
+		wantURL := "https://example.com/" + strings.TrimPrefix(content, "document ") + "/report.htm"
+		meta := readFile(t, p+SidecarSuffix)
+		if !strings.Contains(string(meta), wantURL) {
+			t.Errorf("sidecar of %s: %s, want source_url %s", p, meta, wantURL)
+		}
+	}
+	if !contents["document a"] || !contents["document b"] {
+		t.Errorf("stored contents %v, want both documents", contents)
+	}
 }

@@ -228,16 +228,17 @@ var throttleNoticeMarks = [][]byte{
 	[]byte("undeclared automated tool"),
 }
 
-// throttleNoticeMaxBytes bounds the bodies checked for the notice; the
-// notice page is a few kilobytes, and a filing that quotes the phrase is
-// far longer.
-const throttleNoticeMaxBytes = 64 << 10
+// throttleNoticeHeadBytes is how much of a body is searched for the
+// notice's phrases. The notice, as edgartest.RateNotice models it, names
+// them in its title and first heading, so a padded notice of any length is
+// still recognised, while a filing that quotes a phrase further down is
+// stored.
+// NOTE: a filing that quotes a phrase within its first 16 KiB is taken for
+// the notice and fails as throttled after the retries.
+const throttleNoticeHeadBytes = 16 << 10
 
 func isThrottleNotice(body []byte) bool {
-	if len(body) > throttleNoticeMaxBytes {
-		return false
-	}
-	lower := bytes.ToLower(body)
+	lower := bytes.ToLower(body[:min(len(body), throttleNoticeHeadBytes)])
 	for _, mark := range throttleNoticeMarks {
 		if bytes.Contains(lower, mark) {
 			return true

@@ -2,6 +2,7 @@ package edgar
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 )
@@ -27,10 +28,21 @@ func NewLimiter(rate float64) *Limiter {
 // intervalOf returns the spacing of rate requests per second plus a 1%
 // margin, so that jitter in when requests reach the server cannot put
 // rate+1 of them into one second there.
+// A rate that Config.Validate rejects (NaN, infinite, not positive, or so
+// small that the interval overflows) gets the largest interval instead of
+// an overflowed one.
 func intervalOf(rate float64) time.Duration {
-	d := time.Duration(float64(time.Second) / rate)
+	nanos := float64(time.Second) / rate
+	if math.IsNaN(nanos) || nanos <= 0 || nanos >= maxIntervalNanos {
+		return math.MaxInt64
+	}
+	d := time.Duration(nanos)
 	return d + d/100
 }
+
+// maxIntervalNanos bounds 1s/rate so that the interval plus its 1% margin
+// fits in a time.Duration.
+const maxIntervalNanos = float64(math.MaxInt64) / 1.02
 
 var (
 	sharedOnce    sync.Once

@@ -3,8 +3,11 @@ package edgar
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -50,7 +53,10 @@ type Sidecar struct {
 }
 
 // DirSink writes each document to Dir/<cik>/<accession>/<file name> with a
-// sidecar of its metadata, <file name>.meta.json.
+// sidecar of its metadata, <file name>.meta.json. A document without an
+// accession number, fetched from a URL outside the filing folders, goes to
+// Dir/urls/<host>/<URL hash>/<file name>, so that documents with the same
+// file name at different URLs do not overwrite each other.
 type DirSink struct {
 	Dir string
 }
@@ -61,7 +67,7 @@ type DirSink struct {
 func (s DirSink) Put(_ context.Context, doc Document) error {
 	folder := filepath.Join(s.Dir, safeName(doc.Filing.CIK), safeName(doc.Filing.Accession))
 	if doc.Filing.Accession == "" {
-		folder = filepath.Join(s.Dir, "urls")
+		folder = urlFolder(s.Dir, doc.Filing.SourcePath)
 	}
 	name := safeName(doc.FileName)
 	if err := os.MkdirAll(folder, 0o755); err != nil {
@@ -88,6 +94,19 @@ func (s DirSink) Put(_ context.Context, doc Document) error {
 		return fmt.Errorf("edgar: write %s: %w", doc.Filing.SourcePath, err)
 	}
 	return nil
+}
+
+// urlFolder returns Dir/urls/<host>/<first 16 hex digits of the SHA-256
+// of the URL>. The host keeps the folders readable, and the hash makes the
+// folder unique per URL while the same URL maps to the same folder on a
+// rerun.
+func urlFolder(dir, rawURL string) string {
+	host := "_"
+	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
+		host = strings.ReplaceAll(u.Host, ":", "_")
+	}
+	sum := sha256.Sum256([]byte(rawURL))
+	return filepath.Join(dir, "urls", safeName(host), hex.EncodeToString(sum[:8]))
 }
 
 func writeFileSynced(name string, data []byte) error {
