@@ -119,7 +119,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				return ctx.Err()
 			}
 			out.Failed++
-			row.Error = pipeline.ReasonOf(err, "extract_failed") + ": " + oneLine(err.Error(), 200)
+			row.Error = pipeline.ReasonOf(err, "extract_failed") + ": " + clipLine(err.Error(), 200)
 			out.Files = append(out.Files, row)
 			return nil
 		}
@@ -281,7 +281,7 @@ func writeEvalText(w io.Writer, out evalOutput, rep *eval.Report) {
 	checked, verified, flags := 0, 0, 0
 	for _, d := range out.Files {
 		if d.Error != "" {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t-\t-\t-\t-\t-\t-\t%s\n", printable(d.File), d.Form, d.MS, oneLine(d.Error, 80))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t-\t-\t-\t-\t-\t-\t%s\n", printable(d.File), d.Form, d.MS, clipLine(d.Error, 80))
 			continue
 		}
 		checked += d.Checked
@@ -309,7 +309,7 @@ func writeEvalText(w io.Writer, out evalOutput, rep *eval.Report) {
 	if len(rep.Missed) > 0 {
 		fmt.Fprintln(w, "\nmissed gold rows:")
 		for _, g := range rep.Missed {
-			fmt.Fprintf(w, "  %s %s: %q\n", g.Kind, g.File, oneLine(g.Quote, 80))
+			fmt.Fprintf(w, "  %s %s: %q\n", g.Kind, g.File, clipLine(g.Quote, 80))
 		}
 	}
 	if len(rep.NotInGold) > 0 {
@@ -324,7 +324,7 @@ func writeEvalText(w io.Writer, out evalOutput, rep *eval.Report) {
 		fmt.Fprintf(w, "\n%d items match no gold row (listed for review, not counted as errors; %d figures read from XBRL facts not shown):\n", len(rep.NotInGold), fromXBRL)
 		for _, it := range rep.NotInGold {
 			if it.Source != "ixbrl" {
-				fmt.Fprintf(w, "  %s %s %s %s: %q\n", it.File, it.Kind, it.Status, it.Summary, oneLine(it.Quote, 80))
+				fmt.Fprintf(w, "  %s %s %s %s: %q\n", it.File, it.Kind, it.Status, it.Summary, clipLine(it.Quote, 80))
 			}
 		}
 	}

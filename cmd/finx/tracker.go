@@ -180,7 +180,7 @@ func (t *tracker) summary(w io.Writer, base []string) {
 			continue
 		}
 		if dl, ok := t.dead[id]; ok {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tdead letter (%s): %s\n", path, dl.Reason, oneLine(dl.Error, 100))
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tdead letter (%s): %s\n", path, dl.Reason, clipLine(dl.Error, 100))
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tMISSING: neither loaded nor dead-lettered\n", path)
@@ -216,14 +216,6 @@ func printable(path string) string {
 func orDash(s string) string {
 	if s == "" {
 		return "-"
-	}
-	return s
-}
-
-func oneLine(s string, limit int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > limit {
-		return s[:limit] + "..."
 	}
 	return s
 }
