@@ -14,10 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/finx-dev/finx/connectors/blob"
 	"github.com/finx-dev/finx/connectors/clickhouse"
+	"github.com/finx-dev/finx/connectors/edgar"
 	"github.com/finx-dev/finx/internal/review"
 	"github.com/finx-dev/finx/schemas"
 )
@@ -52,7 +54,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "usage: finx serve [flags]")
 		fmt.Fprintln(stderr, "Serves the review web application: filings with highlighted quotes, the review queue and")
 		fmt.Fprintln(stderr, "company pages, from ClickHouse (--clickhouse) or the file sink's folder (--out).")
-		fmt.Fprintf(stderr, "Decisions need %s in the environment. Without it the server is read-only. Flags:\n", envServeToken)
+		fmt.Fprintf(stderr, "Decisions need %s in the environment. Without it the server is read-only.\n", envServeToken)
+		fmt.Fprintln(stderr, "Run one server with the token per store: the version check that rejects a second")
+		fmt.Fprintln(stderr, "decision on the same item works within one process only. Flags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlagsArgs(fs, args, 0); err != nil {
@@ -142,7 +146,7 @@ func openReviewStore(ctx context.Context, sf *serviceFlags, logger *slog.Logger)
 		}
 		return s, "ClickHouse " + sf.clickhouse + " database " + sf.chDatabase, nil
 	}
-	s, err := review.NewFileStore(sf.out)
+	s, err := review.NewFileStore(sf.out, logger)
 	if err != nil {
 		return nil, "", fmt.Errorf("serve: %w (run finx demo first, or set --out or --clickhouse)", err)
 	}
@@ -167,8 +171,16 @@ func isLoopback(host string) bool {
 func documentSource(docs []string, blobs *blob.Store) review.DocumentFunc {
 	return func(ctx context.Context, f schemas.Filing) (*schemas.Document, error) {
 		var tried []string
-		for _, path := range sourceCandidates(f.SourcePath, docs) {
-			content, err := os.ReadFile(path)
+		candidates := sourceCandidates(f.SourcePath, docs)
+		if blobs != nil {
+			// The blob store is content-addressed, so its file of the
+			// document is one more candidate, read under the same limits.
+			if path, err := blobs.Path("sha256:" + f.DocID); err == nil {
+				candidates = append(candidates, path)
+			}
+		}
+		for _, path := range candidates {
+			content, err := readSource(path, maxSourceBytes)
 			if err != nil {
 				if !errors.Is(err, os.ErrNotExist) {
 					tried = append(tried, fmt.Sprintf("%s (%v)", path, err))
@@ -181,21 +193,75 @@ func documentSource(docs []string, blobs *blob.Store) review.DocumentFunc {
 			}
 			return parseDocument(ctx, f, content)
 		}
-		if blobs != nil {
-			ref := "sha256:" + f.DocID
-			content, err := blobs.Get(ctx, ref)
-			if err == nil {
-				return parseDocument(ctx, f, content)
-			}
-			if !errors.Is(err, blob.ErrNotFound) {
-				tried = append(tried, fmt.Sprintf("blob %s (%v)", ref, err))
-			}
-		}
 		msg := fmt.Sprintf("source of %s not found at %s", f.DocID, f.SourcePath)
 		if len(tried) > 0 {
 			msg += "; tried " + strings.Join(tried, ", ")
 		}
 		return nil, errors.New(msg + "; name its folder with --docs")
+	}
+}
+
+// maxSourceBytes is the largest source file that finx serve reads: the
+// crawler's limit on a downloaded document.
+const maxSourceBytes = edgar.DefaultMaxBodyBytes
+
+// errNotRegular reports a source path that names a folder, device, FIFO or
+// socket. Reading one could block or never end.
+var errNotRegular = errors.New("serve: not a regular file")
+
+// readSource reads a regular file of at most maxBytes. It opens the file
+// without blocking and checks the type of what it opened, so that a FIFO
+// put at the path cannot stall the request.
+func readSource(path string, maxBytes int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is %s", errNotRegular, path, fileKind(fi.Mode()))
+	}
+
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err = f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is %s", errNotRegular, path, fileKind(fi.Mode()))
+	}
+	if fi.Size() > maxBytes {
+		return nil, fmt.Errorf("serve: %s has %d bytes, more than the limit of %d", path, fi.Size(), maxBytes)
+	}
+
+	// The file may grow after Stat, so the read stops one byte past the
+	// limit to detect that.
+	content, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("serve: read %s: %w", path, err)
+	}
+	if int64(len(content)) > maxBytes {
+		return nil, fmt.Errorf("serve: %s grew past the limit of %d bytes while being read", path, maxBytes)
+	}
+	return content, nil
+}
+
+// fileKind names the type of a file that is not regular, for messages.
+func fileKind(mode os.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a folder"
+	case mode&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case mode&os.ModeSocket != 0:
+		return "a socket"
+	case mode&os.ModeDevice != 0:
+		return "a device"
+	default:
+		return "a file of type " + mode.Type().String()
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,6 +67,78 @@ func TestDocumentSourceChecksHash(t *testing.T) {
 	}
 }
 
+func TestReadSourceRejectsUnsafeFiles(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.htm")
+	if err := os.WriteFile(small, []byte("<p>ok</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file larger than the limit costs no disk space, and reading
+	// it whole, as before the limit, would take the limit in memory.
+	large := filepath.Join(dir, "large.htm")
+	lf, err := os.Create(large)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lf.Truncate(maxSourceBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	lf.Close()
+	fifo := filepath.Join(dir, "fifo.htm")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name, path string
+		wantErr    string
+	}{
+		{"regular file", small, ""},
+		{"larger than the limit", large, "more than the limit"},
+		{"FIFO", fifo, "not a regular file"},
+		{"folder", dir, "not a regular file"},
+		{"device", "/dev/zero", "not a regular file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() {
+				_, err := readSource(tc.path, maxSourceBytes)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				switch {
+				case tc.wantErr == "" && err != nil:
+					t.Errorf("got error %v, want none", err)
+				case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+					t.Errorf("got error %v, want one containing %q", err, tc.wantErr)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("readSource(%s) still blocked after 5 s", tc.path)
+			}
+		})
+	}
+}
+
+func TestDocumentSourceNonRegularPath(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f := schemas.Filing{DocID: strings.Repeat("ab", 32), SourcePath: "/dev/zero", MediaType: schemas.MediaHTML}
+	done := make(chan error, 1)
+	go func() {
+		_, err := documentSource(nil, nil)(ctx, f)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("got error %v, want one naming /dev/zero as not a regular file", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("documentSource on /dev/zero did not return within 10 s")
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -113,6 +187,18 @@ func startServe(t *testing.T, args ...string) string {
 	}
 	t.Fatalf("serve printed no address within 30 s:\n%s", stderr.String())
 	return ""
+}
+
+func TestServeHelpNamesOneServerPerStore(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"serve", "-h"}, &stdout, &stderr)
+	var exit exitError
+	if err != nil && (!errors.As(err, &exit) || exit != (exitError{0})) {
+		t.Fatalf("serve -h: got error %v, want exit status 0", err)
+	}
+	if !strings.Contains(stderr.String(), "Run one server with the token per store") {
+		t.Errorf("serve -h lacks the one-server rule:\n%s", stderr.String())
+	}
 }
 
 func TestServeReadOnly(t *testing.T) {

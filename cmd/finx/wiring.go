@@ -18,6 +18,7 @@ import (
 	"github.com/finx-dev/finx/connectors/blob"
 	"github.com/finx-dev/finx/connectors/clickhouse"
 	"github.com/finx-dev/finx/connectors/kafka"
+	"github.com/finx-dev/finx/internal/review"
 	"github.com/finx-dev/finx/pipeline"
 	"github.com/finx-dev/finx/schemas"
 )
@@ -108,7 +109,18 @@ func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg pr
 		if err != nil {
 			return nil, "", err
 		}
-		return ch, "ClickHouse " + s.clickhouse + " database " + s.chDatabase, nil
+		store, err := review.OpenCHStore(ctx, clickhouse.Config{
+			Addr:     s.clickhouse,
+			Database: s.chDatabase,
+			Username: s.chUser,
+			Password: s.chPassword,
+		}, logger)
+		if err != nil {
+			ch.Close()
+			return nil, "", err
+		}
+		rs := &reviewedSink{sink: closeBoth{ch, store}, decisions: store.Decisions, logger: logger}
+		return rs, "ClickHouse " + s.clickhouse + " database " + s.chDatabase, nil
 	}
 	if fresh {
 		for _, t := range clickhouse.Tables() {
@@ -121,11 +133,32 @@ func (s *serviceFlags) openSink(ctx context.Context, logger *slog.Logger, reg pr
 			}
 		}
 	}
-	fsink, err := clickhouse.NewFileSink(s.out)
+	database := s.chDatabase
+	if database == "" {
+		database = clickhouse.DefaultDatabase
+	}
+	fsink, err := clickhouse.NewFileSinkDatabase(s.out, database)
 	if err != nil {
 		return nil, "", err
 	}
-	return fsink, "JSONEachRow files in " + s.out, nil
+	store, err := review.NewFileStore(s.out, logger)
+	if err != nil {
+		fsink.Close()
+		return nil, "", err
+	}
+	rs := &reviewedSink{sink: closeBoth{fsink, store}, decisions: store.Decisions, logger: logger}
+	return rs, "JSONEachRow files in " + s.out, nil
+}
+
+// closeBoth is a sink whose Close also closes the review store it reads
+// decisions from.
+type closeBoth struct {
+	sink
+	store interface{ Close() error }
+}
+
+func (c closeBoth) Close() error {
+	return errors.Join(c.sink.Close(), c.store.Close())
 }
 
 // stages holds the Kafka clients of the running stages, for Close.

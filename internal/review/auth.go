@@ -34,16 +34,11 @@ type auth struct {
 
 	mu       sync.Mutex
 	sessions map[string]*session
-	// failMu serialises failed logins, each followed by a delay, so that
-	// guessing the token runs at most one attempt per failDelay.
-	failMu sync.Mutex
+	limit    *loginLimiter
 }
 
-// failDelay is the pause after a failed login.
-const failDelay = time.Second
-
 func newAuth(token string, ttl time.Duration, now func() time.Time) *auth {
-	return &auth{token: token, ttl: ttl, now: now, sessions: make(map[string]*session)}
+	return &auth{token: token, ttl: ttl, now: now, sessions: make(map[string]*session), limit: newLoginLimiter(now)}
 }
 
 func (a *auth) readOnly() bool { return a.token == "" }

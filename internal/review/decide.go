@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -50,7 +51,8 @@ type Decision struct {
 	Action   string
 	Reviewer string
 	Note     string
-	// Version is the item version the reviewer saw; 0 skips the check.
+	// Version is the item version the reviewer saw. Required: a decision
+	// on any other version fails with ErrStale.
 	Version uint64
 	// Fields are the corrected values by form field name. Metrics take
 	// value, period_start and period_end, guidance low, high and period,
@@ -74,6 +76,9 @@ func (s *Server) Decide(ctx context.Context, req Decision) (schemas.ReviewDecisi
 	if !slices.Contains([]string{schemas.ActionAccept, schemas.ActionReject, schemas.ActionCorrect}, req.Action) {
 		return schemas.ReviewDecision{}, &InvalidCorrectionError{Field: "action", Value: req.Action, Reason: "want accept, reject or correct"}
 	}
+	if req.Version == 0 {
+		return schemas.ReviewDecision{}, &InvalidCorrectionError{Field: "version", Value: "0", Reason: "want the item version the reviewer saw"}
+	}
 	if utf8.RuneCountInString(req.Note) > maxNoteLen {
 		return schemas.ReviewDecision{}, &InvalidCorrectionError{Field: "note", Value: req.Note[:40] + "...", Reason: fmt.Sprintf("longer than %d characters", maxNoteLen)}
 	}
@@ -93,7 +98,7 @@ func (s *Server) Decide(ctx context.Context, req Decision) (schemas.ReviewDecisi
 	if before == nil {
 		return schemas.ReviewDecision{}, fmt.Errorf("%w: %s %s in document %s", ErrNotFound, req.Kind, req.ItemID, req.DocID)
 	}
-	if req.Version != 0 && req.Version != before.Version {
+	if req.Version != before.Version {
 		return schemas.ReviewDecision{}, fmt.Errorf("%w: %s %s is at version %d, the form was for %d", ErrStale, req.Kind, req.ItemID, before.Version, req.Version)
 	}
 
@@ -214,9 +219,25 @@ func maxLength(n int) func(string) string {
 	}
 }
 
+// Limits of the Decimal(38, 6) columns that store metric values and
+// guidance bounds: 32 digits before the decimal point and 6 after.
+const (
+	maxIntegerDigits  = 32
+	maxFractionDigits = 6
+)
+
+// checkDecimal returns why v is not an exact decimal that fits Decimal(38, 6),
+// or "" when it fits. Leading zeros of the integer part do not count.
 func checkDecimal(v string) string {
 	if !decimalPattern.MatchString(v) {
 		return "want an exact decimal such as 1250000 or -0.35, without separators"
+	}
+	integer, fraction, _ := strings.Cut(strings.TrimPrefix(v, "-"), ".")
+	if n := len(strings.TrimLeft(integer, "0")); n > maxIntegerDigits {
+		return fmt.Sprintf("%d digits before the decimal point, the maximum is %d", n, maxIntegerDigits)
+	}
+	if len(fraction) > maxFractionDigits {
+		return fmt.Sprintf("%d digits after the decimal point, the maximum is %d", len(fraction), maxFractionDigits)
 	}
 	return ""
 }
@@ -228,13 +249,19 @@ func checkDate(v string) string {
 	return ""
 }
 
-// lessDecimal reports whether a < b for two exact decimals; it returns
-// false when either does not parse.
+// lessDecimal reports whether a < b, compared exactly as rational numbers.
+// It returns false when either is not a decimal.
 func lessDecimal(a, b string) bool {
-	x, err1 := strconv.ParseFloat(a, 64)
-	y, err2 := strconv.ParseFloat(b, 64)
-	return err1 == nil && err2 == nil && x < y
+	if !decimalPattern.MatchString(a) || !decimalPattern.MatchString(b) {
+		return false
+	}
+	x, okX := new(big.Rat).SetString(a)
+	y, okY := new(big.Rat).SetString(b)
+	return okX && okY && x.Cmp(y) < 0
 }
+
+// maxDecisionForm is the largest decision form accepted, in bytes.
+const maxDecisionForm = 1 << 20
 
 // correctionFields are the form fields a correction may set.
 var correctionFields = []string{"heading", "category", "value", "period_start", "period_end", "low", "high", "period"}
@@ -245,7 +272,9 @@ func (s *Server) handleDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if !s.parseForm(w, r, maxDecisionForm) {
+		return
+	}
 	sess := s.auth.session(r)
 	if sess == nil {
 		s.fail(w, r, http.StatusUnauthorized, "log in with the review token to take decisions", nil)
@@ -257,13 +286,11 @@ func (s *Server) handleDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	var version uint64
-	if v := r.PostFormValue("version"); v != "" {
-		var err error
-		if version, err = strconv.ParseUint(v, 10, 64); err != nil {
-			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("invalid version %q: want the item version from the form", v), err)
-			return
-		}
+	v := r.PostFormValue("version")
+	version, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || version == 0 {
+		s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("missing or invalid version %q: want the item version from the form; reload the page and try again", v), err)
+		return
 	}
 	req := Decision{
 		Kind:     r.PostFormValue("kind"),

@@ -26,6 +26,13 @@
 // SameSite=Strict, every form carries the session's CSRF token, and POST
 // requests pass net/http's CrossOriginProtection (Sec-Fetch-Site and Origin
 // checks). Sessions live in memory, so a restart logs reviewers out.
+// The server checks at most one token per second, and it sends the response
+// to a wrong token after one second. It locks out a client address after 5
+// failures in a row (ratelimit.go has the limits). Bidi control characters are shown as markers such
+// as [U+202E] on every page.
+//
+// Take decisions with one server per store: the version check is a lock
+// within one process.
 //
 // # Metrics
 //

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -28,9 +29,12 @@ import (
 // writing to.
 type FileStore struct {
 	dir string
+	log *slog.Logger
 
 	mu    sync.Mutex
 	cache map[string]cachedTable
+	// skipped holds the rows that could not be read, by file and line.
+	skipped map[skipKey]SkippedRow
 	// sink writes the decisions; opened at the first decision.
 	sink *clickhouse.FileSink
 }
@@ -56,11 +60,35 @@ type cachedTable struct {
 	size    int64
 	modTime time.Time
 	rows    []row
+	// lines are the file's line numbers of rows, 1-based.
+	lines []int
 }
 
-// NewFileStore returns a store on the folder. The folder must exist; a
-// missing table file reads as an empty table.
-func NewFileStore(dir string) (*FileStore, error) {
+// SkippedRow is a line of a table file that could not be read as a row.
+type SkippedRow struct {
+	Path string
+	Line int
+	Err  error
+}
+
+func (r SkippedRow) String() string {
+	return fmt.Sprintf("%s line %d: %v", r.Path, r.Line, r.Err)
+}
+
+type skipKey struct {
+	path string
+	line int
+}
+
+// maxSkippedRows bounds the skipped rows kept and logged, so that a file of
+// garbage cannot fill memory or the log. Further bad rows are still skipped.
+const maxSkippedRows = 100
+
+// NewFileStore returns a store on the folder. The folder must exist, and a
+// missing table file reads as an empty table. Rows that are not valid JSON
+// objects, or lack the columns of their table, are skipped and logged to
+// logger at warn level. A nil logger discards the log.
+func NewFileStore(dir string, logger *slog.Logger) (*FileStore, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("review: open file store: %w", err)
@@ -68,7 +96,55 @@ func NewFileStore(dir string) (*FileStore, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("review: open file store: %s is not a folder", dir)
 	}
-	return &FileStore{dir: dir, cache: make(map[string]cachedTable)}, nil
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &FileStore{dir: dir, log: logger.With("component", "review"), cache: make(map[string]cachedTable),
+		skipped: make(map[skipKey]SkippedRow)}, nil
+}
+
+// skip records and logs a row that could not be read, once per file line.
+func (s *FileStore) skip(ctx context.Context, path string, line int, err error) {
+	s.mu.Lock()
+	key := skipKey{path, line}
+	_, seen := s.skipped[key]
+	full := len(s.skipped) >= maxSkippedRows
+	if !seen && !full {
+		s.skipped[key] = SkippedRow{Path: path, Line: line, Err: err}
+	}
+	s.mu.Unlock()
+	if !seen && !full {
+		s.log.WarnContext(ctx, "row skipped: invalid JSONEachRow line", "path", path, "line", line, "err", err)
+	}
+}
+
+// forgetSkipped drops the skipped rows of a file that is read again.
+func (s *FileStore) forgetSkipped(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.skipped {
+		if k.path == path {
+			delete(s.skipped, k)
+		}
+	}
+}
+
+// SkippedRows returns the rows skipped in the files as last read, ordered by
+// file and line, at most maxSkippedRows.
+func (s *FileStore) SkippedRows() []SkippedRow {
+	s.mu.Lock()
+	out := make([]SkippedRow, 0, len(s.skipped))
+	for _, r := range s.skipped {
+		out = append(out, r)
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
 }
 
 // Dir returns the folder of the store.
@@ -76,63 +152,91 @@ func (s *FileStore) Dir() string { return s.dir }
 
 func (s *FileStore) path(table string) string { return filepath.Join(s.dir, table+".json") }
 
-// rows returns the rows of the table file, read again only when the file
-// changed.
-func (s *FileStore) rows(ctx context.Context, table string) ([]row, error) {
+// rows returns the rows of the table file and their line numbers, read
+// again only when the file changed.
+func (s *FileStore) rows(ctx context.Context, table string) ([]row, []int, error) {
 	path := s.path(table)
 	fi, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("review: read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("review: read %s: %w", path, err)
 	}
 	s.mu.Lock()
 	c, ok := s.cache[table]
 	s.mu.Unlock()
 	if ok && c.size == fi.Size() && c.modTime.Equal(fi.ModTime()) {
-		return c.rows, nil
+		return c.rows, c.lines, nil
 	}
-	rows, err := readJSONEachRow(ctx, path)
+	s.forgetSkipped(path)
+	rows, lines, err := s.readJSONEachRow(ctx, path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.mu.Lock()
-	s.cache[table] = cachedTable{size: fi.Size(), modTime: fi.ModTime(), rows: rows}
+	s.cache[table] = cachedTable{size: fi.Size(), modTime: fi.ModTime(), rows: rows, lines: lines}
 	s.mu.Unlock()
-	return rows, nil
+	return rows, lines, nil
 }
 
-func readJSONEachRow(ctx context.Context, path string) ([]row, error) {
+// readJSONEachRow reads one JSON object per line. A line that is not one,
+// such as the half line of a writer that stopped, is skipped and recorded.
+func (s *FileStore) readJSONEachRow(ctx context.Context, path string) ([]row, []int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("review: read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("review: read %s: %w", path, err)
 	}
 	defer f.Close()
-	dec := json.NewDecoder(bufio.NewReader(f))
-	dec.UseNumber()
+	br := bufio.NewReader(f)
 	var rows []row
+	var lines []int
 	for line := 1; ; line++ {
 		if line%1000 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("review: read %s: %w", path, err)
+				return nil, nil, fmt.Errorf("review: read %s: %w", path, err)
 			}
 		}
-		var r row
-		err := dec.Decode(&r)
-		if errors.Is(err, io.EOF) {
-			return rows, nil
+		text, readErr := br.ReadBytes('\n')
+		if readErr != nil && !errors.Is(readErr, io.EOF) {
+			return nil, nil, fmt.Errorf("review: read %s: line %d: %w", path, line, readErr)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("review: read %s: row %d: %w", path, line, err)
+		if len(bytes.TrimSpace(text)) > 0 {
+			r, err := decodeRow(text)
+			if err != nil {
+				s.skip(ctx, path, line, err)
+			} else {
+				rows = append(rows, r)
+				lines = append(lines, line)
+			}
 		}
-		rows = append(rows, r)
+		if readErr != nil {
+			return rows, lines, nil
+		}
 	}
+}
+
+// decodeRow decodes one line that holds exactly one JSON object, keeping
+// numbers as json.Number.
+func decodeRow(text []byte) (row, error) {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.UseNumber()
+	var r row
+	if err := dec.Decode(&r); err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, errors.New("not a JSON object")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("more than one JSON value on the line")
+	}
+	return r, nil
 }
 
 // Filings returns the latest row of every document, by version.
 func (s *FileStore) Filings(ctx context.Context) ([]Filing, error) {
-	rows, err := s.rows(ctx, clickhouse.TableFilings)
+	rows, _, err := s.rows(ctx, clickhouse.TableFilings)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +262,7 @@ func (s *FileStore) allItems(ctx context.Context, keep func(r row) bool) ([]Item
 	var all []Item
 	for _, kind := range []string{schemas.KindRisk, schemas.KindMetric, schemas.KindGuidance} {
 		table, _ := tableOf(kind)
-		rows, err := s.rows(ctx, table)
+		rows, lines, err := s.rows(ctx, table)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +272,8 @@ func (s *FileStore) allItems(ctx context.Context, keep func(r row) bool) ([]Item
 			}
 			it, err := itemFromRow(kind, r)
 			if err != nil {
-				return nil, fmt.Errorf("%w (%s row %d)", err, s.path(table), i+1)
+				s.skip(ctx, s.path(table), lines[i], err)
+				continue
 			}
 			all = append(all, it)
 		}
@@ -245,7 +350,7 @@ func (s *FileStore) appendRow(ctx context.Context, t clickhouse.Table, r clickho
 
 // Decisions returns the decisions in review_decisions.json, oldest first.
 func (s *FileStore) Decisions(ctx context.Context) ([]schemas.ReviewDecision, error) {
-	rows, err := s.rows(ctx, clickhouse.TableReviewDecisions)
+	rows, _, err := s.rows(ctx, clickhouse.TableReviewDecisions)
 	if err != nil {
 		return nil, err
 	}

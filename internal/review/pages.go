@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,7 +74,19 @@ type page struct {
 	CSRF     string
 	// Return is the path of this page, sent back by decision forms.
 	Return string
-	Data   any
+	// Skipped lists rows of the store that could not be read, at most
+	// maxNoticeRows of SkippedCount.
+	Skipped      []SkippedRow
+	SkippedCount int
+	Data         any
+}
+
+// maxNoticeRows is the count of skipped rows listed on each page.
+const maxNoticeRows = 5
+
+// skippedRowser is a Store that skips unreadable rows, as FileStore does.
+type skippedRowser interface {
+	SkippedRows() []SkippedRow
 }
 
 func (s *Server) newPage(r *http.Request, title string, data any) page {
@@ -80,6 +94,11 @@ func (s *Server) newPage(r *http.Request, title string, data any) page {
 	if sess := s.auth.session(r); sess != nil {
 		p.Reviewer = sess.reviewer
 		p.CSRF = sess.csrf
+	}
+	if sr, ok := s.cfg.Store.(skippedRowser); ok {
+		skipped := sr.SkippedRows()
+		p.SkippedCount = len(skipped)
+		p.Skipped = skipped[:min(len(skipped), maxNoticeRows)]
 	}
 	return p
 }
@@ -95,7 +114,36 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(escapeBidi(buf.Bytes()))
+}
+
+// bidiControls are the Unicode bidirectional formatting characters
+// (Unicode Standard Annex #9, section 2): embeddings, overrides, isolates
+// and marks. Filing text or a note that carries them could reorder the text
+// after them, so that a page shows something other than what is stored.
+var bidiControls = []rune{
+	'\u061c', '\u200e', '\u200f',
+	'\u202a', '\u202b', '\u202c', '\u202d', '\u202e',
+	'\u2066', '\u2067', '\u2068', '\u2069',
+}
+
+// bidiReplacer replaces each bidi control with a visible marker such as
+// [U+202E]. The marker has no character that HTML escapes, so it is safe
+// in text and in attribute values.
+var bidiReplacer = func() *strings.Replacer {
+	var pairs []string
+	for _, r := range bidiControls {
+		pairs = append(pairs, string(r), fmt.Sprintf("[U+%04X]", r))
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+// escapeBidi makes the bidi controls of a rendered page visible.
+func escapeBidi(page []byte) []byte {
+	if !bytes.ContainsFunc(page, func(r rune) bool { return slices.Contains(bidiControls, r) }) {
+		return page
+	}
+	return []byte(bidiReplacer.Replace(string(page)))
 }
 
 // fail renders an error page and logs the failure: 5xx at error level,
@@ -395,40 +443,86 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login.html", s.newPage(r, "Log in", loginPage{}))
 }
 
+// maxLoginForm is the largest login form accepted, in bytes.
+const maxLoginForm = 1 << 16
+
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if s.auth.readOnly() {
 		s.fail(w, r, http.StatusForbidden, ErrReadOnly.Error(), ErrReadOnly)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	if !s.parseForm(w, r, maxLoginForm) {
+		return
+	}
 	reviewer := strings.TrimSpace(r.PostFormValue("reviewer"))
 	if !validReviewer(reviewer) {
 		s.render(w, r, http.StatusBadRequest, "login.html", s.newPage(r, "Log in",
 			loginPage{Error: fmt.Sprintf("Enter your name as the reviewer: 1 to %d printable characters.", maxReviewerLen)}))
 		return
 	}
+
+	client := clientKey(r)
+	if wait := s.auth.limit.reserve(client); wait > 0 {
+		s.logLoginFailures(r)
+		seconds := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(seconds))
+		s.render(w, r, http.StatusTooManyRequests, "login.html", s.newPage(r, "Log in",
+			loginPage{Error: fmt.Sprintf("Too many login attempts. Try again in %d seconds.", seconds), Reviewer: reviewer}))
+		return
+	}
 	if !s.auth.checkToken(r.PostFormValue("token")) {
-		s.auth.failMu.Lock()
-		s.log.WarnContext(r.Context(), "login failed: invalid token", "reviewer", reviewer, "remote", r.RemoteAddr)
-		select {
-		case <-time.After(failDelay):
-		case <-r.Context().Done():
-		}
-		s.auth.failMu.Unlock()
+		s.auth.limit.failed(client)
+		s.logLoginFailures(r)
+		// The delay runs to its end even when the client closes the
+		// connection, so that dropping requests does not speed up guessing.
+		time.Sleep(failDelay)
 		s.render(w, r, http.StatusUnauthorized, "login.html", s.newPage(r, "Log in",
 			loginPage{Error: "Invalid token.", Reviewer: reviewer}))
 		return
 	}
+	s.auth.limit.succeeded(client)
 	id, _ := s.auth.login(reviewer)
 	http.SetCookie(w, sessionCookieFor(r, id, s.cfg.SessionTTL))
-	s.log.InfoContext(r.Context(), "reviewer logged in", "reviewer", reviewer)
+	s.log.InfoContext(r.Context(), "reviewer logged in", "reviewer", reviewer, "remote", r.RemoteAddr)
 	http.Redirect(w, r, "/review", http.StatusSeeOther)
+}
+
+// logLoginFailures logs the failed and rate-limited logins, at most one line
+// per logInterval, so that guessing cannot flood the log.
+func (s *Server) logLoginFailures(r *http.Request) {
+	failed, rejected, ok := s.auth.limit.takeLogCounts()
+	if !ok || failed+rejected == 0 {
+		return
+	}
+	s.log.WarnContext(r.Context(), "login failed: invalid token or too many attempts",
+		"failed", failed, "rate_limited", rejected, "interval", logInterval.String(), "remote", r.RemoteAddr)
+}
+
+// parseForm reads the form of a POST with a size limit of maxBytes. It
+// writes a 413 error page when the body is larger, and 400 when it does not
+// parse, and then returns false.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	err := r.ParseForm()
+	if err == nil {
+		return true
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d bytes", maxBytes), err)
+		return false
+	}
+	s.fail(w, r, http.StatusBadRequest, "the form could not be read", err)
+	return false
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	sess := s.auth.session(r)
 	if sess == nil {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	if !s.parseForm(w, r, maxLoginForm) {
 		return
 	}
 	if !sess.checkCSRF(r) {

@@ -88,7 +88,7 @@ func newTestStore(t *testing.T, results ...*schemas.Result) *FileStore {
 	if err := sink.Close(); err != nil {
 		t.Fatal(err)
 	}
-	store, err := NewFileStore(dir)
+	store, err := NewFileStore(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestDecideRejectsMissingAuth(t *testing.T) {
 		{"wrong csrf token", decisionValues(strings.Repeat("0", len(csrf)), "metric", "2000000000000002", "accept", 0), nil, http.StatusForbidden},
 		{"cross-site fetch", decisionValues(csrf, "metric", "2000000000000002", "accept", 0), http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
 		{"foreign origin", decisionValues(csrf, "metric", "2000000000000002", "accept", 0), http.Header{"Origin": {"http://attacker.example"}}, http.StatusForbidden},
-		{"unknown item", decisionValues(csrf, "metric", "9999999999999999", "accept", 0), nil, http.StatusNotFound},
+		{"unknown item", decisionValues(csrf, "metric", "9999999999999999", "accept", 1), nil, http.StatusNotFound},
 		{"invalid action", decisionValues(csrf, "metric", "2000000000000002", "delete", 0), nil, http.StatusBadRequest},
 		{"invalid kind", decisionValues(csrf, "table", "2000000000000002", "accept", 0), nil, http.StatusBadRequest},
 	} {
@@ -436,7 +436,7 @@ func TestDecideCorrect(t *testing.T) {
 		{"nothing changed", "risk", "1000000000000001", url.Values{"category": {"market"}}, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			form := decisionValues(csrf, tc.kind, tc.id, "correct", 0)
+			form := decisionValues(csrf, tc.kind, tc.id, "correct", findItem(t, ts.store, tc.kind, tc.id).Version)
 			for k, v := range tc.fields {
 				form[k] = v
 			}
@@ -521,8 +521,58 @@ func TestFilingPageWithoutText(t *testing.T) {
 	}
 }
 
-func TestFileStoreInvalidRow(t *testing.T) {
+func TestFileStoreSkipsInvalidRow(t *testing.T) {
+	for _, tc := range []struct {
+		name, table, line string
+		wantLine          int
+	}{
+		{"truncated risk", "risks", "{\"doc_id\": truncated\n", 2},
+		{"truncated filing", "filings", "{\"doc_id\": broken", 2},
+		{"two values on a line", "metrics", "{} {}\n", 2},
+		{"array", "guidance", "[1, 2]\n", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, "")
+			path := filepath.Join(ts.store.Dir(), tc.table+".json")
+			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.WriteString(tc.line)
+			f.Close()
+
+			items, err := ts.store.Items(context.Background(), testDocID)
+			if err != nil {
+				t.Fatalf("got error %v, want the bad row skipped", err)
+			}
+			if len(items) != 3 {
+				t.Errorf("got %d items, want 3", len(items))
+			}
+			for _, p := range []string{"/", "/review", "/filing/" + testDocID} {
+				status, body, _ := get(t, ts.Client(), ts.URL+p)
+				if status != http.StatusOK {
+					t.Errorf("%s: got status %d, want 200", p, status)
+				}
+				want := fmt.Sprintf("%s line %d:", path, tc.wantLine)
+				if !strings.Contains(body, "1 unreadable row was skipped") || !strings.Contains(body, want) {
+					t.Errorf("%s: page lacks the notice naming %q", p, want)
+				}
+			}
+			skipped := ts.store.SkippedRows()
+			if len(skipped) != 1 || skipped[0].Path != path || skipped[0].Line != tc.wantLine {
+				t.Errorf("got skipped rows %v, want %s line %d", skipped, path, tc.wantLine)
+			}
+		})
+	}
+}
+
+func TestFileStoreLogsSkippedRowOnce(t *testing.T) {
 	store := newTestStore(t, testResult(t))
+	var log strings.Builder
+	logged, err := NewFileStore(store.Dir(), slog.New(slog.NewTextHandler(&log, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(store.Dir(), "risks.json")
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
@@ -530,9 +580,16 @@ func TestFileStoreInvalidRow(t *testing.T) {
 	}
 	f.WriteString("{\"doc_id\": truncated\n")
 	f.Close()
-	_, err = store.Items(context.Background(), testDocID)
-	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "row 2") {
-		t.Errorf("got error %v, want one naming %s row 2", err, path)
+	for range 3 {
+		if _, err := logged.NeedsReview(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Count(log.String(), "row skipped"); got != 1 {
+		t.Errorf("got %d log lines about the bad row, want 1:\n%s", got, log.String())
+	}
+	if !strings.Contains(log.String(), "line=2") || !strings.Contains(log.String(), path) {
+		t.Errorf("log lacks the file and line:\n%s", log.String())
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,10 @@ type Server struct {
 	docs    *docCache
 	// decideMu serialises decisions, so that two decisions on one item in
 	// this process cannot both pass the version check.
+	//
+	// NOTE: the lock is per process. Two servers on one store can both
+	// store a decision on the same item version, so only one server per
+	// store may take decisions.
 	decideMu sync.Mutex
 }
 
@@ -110,7 +115,7 @@ func (s *Server) ReadOnly() bool { return s.auth.readOnly() }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", noDirectoryListing(http.FileServerFS(static))))
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /filing/{docid}", s.handleFiling)
 	mux.HandleFunc("GET /review", s.handleQueue)
@@ -133,6 +138,18 @@ func (s *Server) Handler() http.Handler {
 		http.Error(w, "cross-origin request rejected", http.StatusForbidden)
 	}))
 	return securityHeaders(cop.Handler(mux))
+}
+
+// noDirectoryListing returns 404 for folder paths, for which http.FileServer
+// would send a listing of the folder.
+func noDirectoryListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // contentSecurityPolicy allows scripts, styles and images from this server
