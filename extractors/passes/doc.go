@@ -45,6 +45,15 @@
 // result warning, except a figure that disagrees with XBRL, which is kept for
 // review.
 //
+// After all passes, accepted table and text figures without dimensions that
+// give one metric and end date different values go to review with reason
+// conflicting_values. Only those from the financial statements section stay
+// accepted, and only when they agree among themselves. A figure without a
+// period start conflicts with every other value of its end date. A guidance
+// target printed again elsewhere with another quote is kept for review with
+// reason repeated_target, and lends its direction to the first item when
+// that item's direction is unspecified.
+//
 // # Changes between filings
 //
 // With Config.History, Run compares the result with the same company's

@@ -145,6 +145,11 @@ type MetricCandidate struct {
 	// Source is "ixbrl", "table" or "text".
 	Source     string
 	Confidence float64
+	// ReviewReason is the cause for which the provider holds the figure
+	// for review, such as "qualified_metric"; empty when it has none. The
+	// item is needs_review with this reason unless the figure disagrees
+	// with its XBRL fact.
+	ReviewReason string
 }
 
 // GuidanceCandidate is a proposed forward-looking target.

@@ -100,6 +100,7 @@ func run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*s
 		return nil, nil, err
 	}
 	r.fillRiskBodies()
+	r.markConflicts()
 
 	res := &schemas.Result{
 		SchemaVersion: schemas.SchemaVersion,
@@ -625,6 +626,10 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) outcome {
 		// The XBRL fact already grounds this figure.
 		return outCovered
 	}
+	if c.ReviewReason != "" && m.XBRLCheck != "disagree" && (reason == "" || reason == "unknown_period") {
+		// The provider's cause is more precise than a missing period.
+		reason = c.ReviewReason
+	}
 	var keep bool
 	m.Confidence, m.Status, m.ReviewReason, keep = r.grade(c.Confidence, evidence{match: cit.Match, xbrl: m.XBRLCheck, reason: reason})
 	if !keep {
@@ -717,7 +722,14 @@ func (r *runner) addGuidance(c *GuidanceCandidate, chunks []Chunk) outcome {
 	}
 	g.ID = ItemID(r.doc.DocID, KindGuidance, guidanceKey(&g))
 	if r.seen[g.ID] {
-		return outDuplicate
+		if !r.mergeDuplicate(&g) {
+			return outDuplicate
+		}
+		g.ID = ItemID(r.doc.DocID, KindGuidance, guidanceKey(&g)+"|"+keyText(cit.Quote))
+		if r.seen[g.ID] {
+			return outDuplicate
+		}
+		reason = firstReason(reason, reasonRepeatedTarget)
 	}
 	var keep bool
 	g.Confidence, g.Status, g.ReviewReason, keep = r.grade(c.Confidence, evidence{match: cit.Match, reason: reason})

@@ -1,8 +1,10 @@
 package passes
 
 import (
+	"math"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/finx-dev/finx/schemas"
 )
@@ -48,20 +50,26 @@ func (c *factChecker) otherFact(m *schemas.Metric, val, tol *big.Rat) (schemas.F
 	return schemas.Fact{}, false
 }
 
-// check returns agree, disagree or no_fact for m, with a review reason when
-// the figure equals a fact of a segment or another concept instead of the
-// consolidated fact of its metric. A figure without a period agrees with a
-// fact of the same metric and value, and then takes the fact's period. A
-// segment figure of the same metric agrees and takes the fact's dimensions.
+// check returns agree, disagree or no_fact for m. The review reason is set
+// when the figure equals a fact of a segment or another concept instead of
+// the consolidated fact of its metric, or when its metric has no fact of
+// its period but another concept's fact has its value ("Property and
+// equipment, net" read as metric "other"). A figure without a period
+// agrees with a fact of the same metric and value, and then takes the
+// fact's period. A segment figure of the same metric agrees and takes the
+// fact's dimensions.
 func (c *factChecker) check(m *schemas.Metric) (result, reason string) {
 	result = c.compare(m)
-	if result != "disagree" {
+	if result == "agree" || m.PeriodType == "unknown" {
 		return result, ""
 	}
-	val, _ := new(big.Rat).SetString(m.Value)
+	val, ok := new(big.Rat).SetString(m.Value)
+	if !ok {
+		return result, ""
+	}
 	f, ok := c.otherFact(m, val, tolerance(m.Display, m.Scale))
 	if !ok {
-		return "disagree", ""
+		return result, ""
 	}
 	if len(f.Dimensions) > 0 && len(m.Dimensions) == 0 && MetricForConcept(f.Concept) == m.Metric {
 		m.Dimensions = append([]schemas.Dimension(nil), f.Dimensions...)
@@ -112,8 +120,28 @@ func samePeriod(m *schemas.Metric, f schemas.Fact) bool {
 	if f.Instant != "" || f.PeriodEnd != m.PeriodEnd {
 		return false
 	}
-	// A figure from a table header has only an end date.
-	return m.PeriodStart == "" || f.PeriodStart == m.PeriodStart
+	// A figure from a table header may have only an end date. A start
+	// computed from "three months ended" is a calendar start, up to a few
+	// days off the start of a 52-53 week fiscal period.
+	return m.PeriodStart == "" || daysApart(f.PeriodStart, m.PeriodStart) <= maxStartSkewDays
+}
+
+// maxStartSkewDays is how many days the computed start of a figure's period
+// may differ from the fact's start. Periods of 3, 6, 9 and 12 months start
+// at least about 90 days apart, so this does not join periods of different
+// lengths.
+const maxStartSkewDays = 7
+
+// daysApart returns the days between two ISO dates, or a large number when
+// either is invalid.
+func daysApart(a, b string) int {
+	ta, errA := time.Parse("2006-01-02", a)
+	tb, errB := time.Parse("2006-01-02", b)
+	if errA != nil || errB != nil {
+		return math.MaxInt32
+	}
+	d := ta.Sub(tb).Hours() / 24
+	return int(math.Abs(d))
 }
 
 func setPeriod(m *schemas.Metric, f schemas.Fact) {

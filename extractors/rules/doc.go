@@ -11,19 +11,27 @@
 //   - Metrics: inline XBRL facts whose concept is in the metric taxonomy,
 //     then table rows ("Net sales\t32,765" or "Net sales $ 32,765 $ 31,657")
 //     and sentences ("net income ... was $44.2 million"). A row takes the
-//     scale of the nearest "(in millions)" header and the column of the
-//     latest year in the header above it.
+//     scale of the nearest "(in millions)" header, else of its table's
+//     caption, else of its section heading's "(amounts in millions)" and
+//     then is held for review. It takes the column of the latest year in
+//     the header above it. A "three months ended" or "twelve months
+//     ended" header also sets the period start, counted back from the end.
 //   - Guidance: ranges and points in forward-looking sentences and in
 //     outlook tables, with metric, basis, direction and prior values.
 //
 // # What it marks for review
 //
 // Candidates that a rule doubts get a confidence of 0.45, below the default
-// review threshold of passes.Config, so that they are needs_review: table
-// figures without a scale header, with a period end after the latest XBRL
-// fact, from segment or parent-company tables, or a plain "Net income" row
-// where the filer also reports net income attributable to its stockholders;
-// sentence figures of a region; guidance that states a result, a
+// accept threshold of passes.Config, so that they are needs_review. The
+// rules for parts of the company, quarter columns and section scales also
+// set the review reason qualified_metric, quarter_column or section_scale.
+// Doubted are table figures without a scale header, with a period end after
+// the latest XBRL fact, from segment or parent-company tables, or a plain
+// "Net income" row where the filer also reports net income attributable to
+// its stockholders.
+// The columns of a geographic table that ends with "Worldwide" and of a
+// table of quarters are marked too. So are sentence figures of a region,
+// channel or segment ("Online revenue"); guidance that states a result, a
 // comparison base or an effect ("$800 million lower depreciation"), plain
 // dollars with cents for a company-level amount, values under a header of
 // two period columns, a percentage that splits an amount ("80% to cost of

@@ -133,18 +133,25 @@ func findGuidance(ctx context.Context, req passes.Request, known map[string]bool
 			return out
 		}
 		inOutlook := c.Section == "outlook"
-		prevForward := false
+		prevForward, prevLabel, prevEnd := false, false, 0
 		for si, s := range sentences(c.Text) {
 			if stopped(ctx, si+1) {
 				return out
 			}
 			forward := isForward(s.text)
 			follows := prevForward
+			// A sentence in the same bullet as an "outlook:" label
+			// ("Fiscal 2024 outlook: Adjusted EPS of 67-71 cents per
+			// share. Adjusted Free Cash Flow of $850-950 million.") is
+			// part of the outlook it opens.
+			labelled := prevLabel && sameItem(c.Text[min(prevEnd, s.start):s.start])
 			prevForward = forward
-			if req.Pass == passes.PassPrimary && !forward && !inOutlook {
+			prevLabel = (forward && outlookLabelRe.MatchString(s.text)) || labelled
+			prevEnd = s.start + len(s.text)
+			if req.Pass == passes.PassPrimary && !forward && !inOutlook && !labelled {
 				continue
 			}
-			if req.Pass == passes.PassRecall && (forward || inOutlook || !follows || reportedRe.MatchString(s.text)) {
+			if req.Pass == passes.PassRecall && (forward || inOutlook || labelled || !follows || reportedRe.MatchString(s.text)) {
 				continue
 			}
 			conf := 0.75
@@ -166,6 +173,16 @@ func findGuidance(ctx context.Context, req passes.Request, known map[string]bool
 	}
 	return out
 }
+
+// sameItem reports whether the text between two sentences keeps them in
+// one list item: it holds no bullet and no blank line.
+func sameItem(between string) bool {
+	return !strings.ContainsAny(between, "•●▪*") && !strings.Contains(between, "\n\n")
+}
+
+// outlookLabelRe matches a label that opens a list of targets: "Fiscal 2024
+// outlook:", "Guidance:".
+var outlookLabelRe = regexp.MustCompile(`(?i)\b(?:outlook|guidance)\s*:`)
 
 func overlapsAny(spans [][2]int, start, end int) bool {
 	for _, s := range spans {
@@ -546,16 +563,75 @@ func periodColumns(sentence, before string) bool {
 	return len(seen) >= 2
 }
 
+// periodComparisonRe matches the words before a period that make it the base of
+// a comparison or a past event: "compared with first quarter 2019",
+// "growth over fiscal 2023", "previously announced in fiscal 2023".
+var periodComparisonRe = regexp.MustCompile(`(?i)\b(compared|comparison|versus|vs\.?|over|from|than|relative to|previously|last|prior|year-ago)\b`)
+
+// guidanceHeadingRe matches a heading line that names the guidance it
+// opens, such as "First Quarter 2020 Guidance" or "Fiscal 2024 Outlook".
+var guidanceHeadingRe = regexp.MustCompile(`(?i)\b(guidance|outlook|forecast)\b`)
+
+// maxHeadingBytes is the longest line that guidancePeriod reads as a
+// heading.
+const maxHeadingBytes = 100
+
+// guidancePeriod returns the period of a guidance sentence: the first one
+// the sentence names outside a comparison, else the last one named in the
+// 1500 bytes before it. When the sentence names only comparison bases
+// ("compared with first quarter 2019"), the period of the nearest guidance
+// heading in those bytes wins, else the last period named there outside a
+// comparison. It returns "" when it finds none.
 func guidancePeriod(sentence, before string) string {
-	if p := periodRe.FindString(sentence); p != "" {
-		return collapse(p)
+	if p := targetPeriod(sentence, false); p != "" {
+		return p
 	}
 	from := max(len(before)-1500, 0)
-	all := periodRe.FindAllString(before[from:], -1)
-	if len(all) > 0 {
-		return collapse(all[len(all)-1])
+	window := before[from:]
+	if !periodRe.MatchString(sentence) {
+		all := periodRe.FindAllString(window, -1)
+		if len(all) > 0 {
+			return collapse(all[len(all)-1])
+		}
+		return ""
 	}
-	return ""
+	lines := strings.Split(window, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		ln := strings.TrimSpace(lines[i])
+		if len(ln) > maxHeadingBytes || !guidanceHeadingRe.MatchString(ln) {
+			continue
+		}
+		if p := targetPeriod(ln, true); p != "" {
+			return p
+		}
+	}
+	return targetPeriod(window, true)
+}
+
+// targetPeriod returns the first (or with last set, the last) period of
+// text that is not the base of a comparison. A period is a comparison base
+// when periodComparisonRe matches the text between it and the previous period
+// or the start of its clause.
+func targetPeriod(text string, last bool) string {
+	found := ""
+	prevEnd := 0
+	for _, loc := range periodRe.FindAllStringIndex(text, -1) {
+		lead := text[prevEnd:loc[0]]
+		if i := strings.LastIndexAny(lead, ",;:"); i >= 0 {
+			// A clause break: the words of an earlier clause do not
+			// qualify this period.
+			lead = lead[i+1:]
+		}
+		prevEnd = loc[1]
+		if periodComparisonRe.MatchString(lead) {
+			continue
+		}
+		found = collapse(text[loc[0]:loc[1]])
+		if !last {
+			return found
+		}
+	}
+	return found
 }
 
 func basis(ctx string) string {

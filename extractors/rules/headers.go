@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,7 +70,15 @@ type headerLine struct {
 	columnDays []string
 	// soleYear is the year of a line that holds only a year, or 0.
 	soleYear int
+	// months is the period length that the line names ("Twelve Months
+	// Ended"), -1 when it names two lengths, or 0. firstMonths is the
+	// length it names first, which heads its first columns.
+	months, firstMonths int
 }
+
+// minQuarterMonths is how many different months a header of dates
+// without years must name to head a table of quarters.
+const minQuarterMonths = 3
 
 // readHeaderLine reads one line. Each pattern runs only on lines that
 // contain a word or character that it needs, because most lines of a statement are
@@ -89,6 +98,9 @@ func readHeaderLine(raw string) headerLine {
 		partial:   hasAny(lower, "variable interest", "guarantor", "parent company", "registrant", "equity method") && partialRe.MatchString(t),
 	}
 	h.titleBreak = t == "" || len(t) > 80 || strings.Contains(t, "\t") || h.bigNumber
+	if hasAny(lower, "ended", "ending") && len(t) < 200 {
+		h.months, h.firstMonths = lineMonths(t)
+	}
 	if soleYearRe.MatchString(t) {
 		h.soleYear, _ = strconv.Atoi(t)
 	}
@@ -98,7 +110,13 @@ func readHeaderLine(raw string) headerLine {
 				h.columnDays = append(h.columnDays, iso[5:])
 			}
 		}
-		if len(h.columnDays) < 2 {
+		months := map[string]bool{}
+		for _, d := range h.columnDays {
+			months[d[:2]] = true
+		}
+		if len(months) < minQuarterMonths {
+			// "August 29, August 30," heads two fiscal year ends of a
+			// 52-53 week calendar, with the years on the next line.
 			h.columnDays = nil
 		}
 	}
@@ -125,6 +143,35 @@ func readHeaderLine(raw string) headerLine {
 		}
 	}
 	return h
+}
+
+// periodLengthRe finds the period length words of a column header:
+// "Three Months Ended", "Twelve months ended", "Years Ended", "Quarter
+// Ended".
+var periodLengthRe = regexp.MustCompile(`(?i)\b(three|six|nine|twelve)\s+months\s+end(?:ed|ing)\b|\b(?:fiscal\s+)?(years?)\s+end(?:ed|ing)\b|\b(quarters?)\s+end(?:ed|ing)\b`)
+
+// lineMonths returns the period length in months that line t names, -1
+// when it names two different lengths, or 0 when it names none, and the
+// length it names first.
+func lineMonths(t string) (months, first int) {
+	for _, m := range periodLengthRe.FindAllStringSubmatch(t, -1) {
+		n := 3
+		switch {
+		case m[1] != "":
+			n = monthWords[asciiLower(m[1])]
+		case m[2] != "":
+			n = 12
+		}
+		if first == 0 {
+			first = n
+		}
+		if months != 0 && months != n {
+			months = -1
+		} else if months == 0 {
+			months = n
+		}
+	}
+	return months, first
 }
 
 // asciiLower lowers the ASCII letters of s and keeps every other byte, so
@@ -249,6 +296,7 @@ func (x *headerIndex) headerAbove(off int) tableHeader {
 
 	w := &headerWindow{x: x, first: x.lineAt(from), last: x.lineAt(off), from: from, off: off}
 	start := tableStart(w)
+	daysAt := -1
 	for k := titleStart(w, start); k < w.len(); k++ {
 		ln := w.line(k)
 		h.segments = h.segments || ln.segments
@@ -256,10 +304,17 @@ func (x *headerIndex) headerAbove(off int) tableHeader {
 		h.restated = h.restated || ln.restated
 		h.partial = h.partial || ln.partial
 		if ln.columnDays != nil {
-			h.columnDays = ln.columnDays
+			h.columnDays, daysAt = ln.columnDays, k
 		}
 		if ln.soleYear != 0 {
 			h.soleYear = ln.soleYear
+		}
+		switch {
+		case ln.months == 0:
+		case h.months == 0:
+			h.months, h.firstMonths = ln.months, ln.firstMonths
+		case h.months != ln.months:
+			h.months = -1
 		}
 	}
 
@@ -277,6 +332,11 @@ func (x *headerIndex) headerAbove(off int) tableHeader {
 		if h.monthDay == "" && ln.monthDay != "" {
 			h.monthDay = ln.monthDay
 		}
+	}
+	if daysAt >= 0 && yearsAt > daysAt && yearsAt-daysAt < headerLines {
+		// The years line under the dates completes them ("Sep 30 Jul 1
+		// Oct 1" over "2006 2006 2005"), so the columns have full dates.
+		h.columnDays = nil
 	}
 	return h
 }

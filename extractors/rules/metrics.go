@@ -59,11 +59,15 @@ func findMetrics(ctx context.Context, req passes.Request, known map[string]bool)
 		if err != nil {
 			return out
 		}
+		scales, err := newScaleIndex(ctx, req.Document)
+		if err != nil {
+			return out
+		}
 		for ci, c := range req.Chunks {
 			if ctx.Err() != nil {
 				return out
 			}
-			out = append(out, checkPeriodEnd(tableMetrics(ctx, headers, periods, ci, c, len(attributable) > 0), lastEnd)...)
+			out = append(out, checkPeriodEnd(tableMetrics(ctx, headers, periods, scales, ci, c, len(attributable) > 0), lastEnd)...)
 		}
 		return out
 	}
@@ -84,6 +88,19 @@ func findMetrics(ctx context.Context, req passes.Request, known map[string]bool)
 // it is under the default accept threshold of passes.Config (0.5), so the
 // item is needs_review.
 const unsureConfidence = 0.45
+
+// Review reasons of the figures that a rule holds for review with a cause
+// that "low_confidence" would hide.
+const (
+	// reasonQualifiedMetric marks a figure of a segment, geographic area,
+	// channel or other part of the company.
+	reasonQualifiedMetric = "qualified_metric"
+	// reasonQuarterColumn marks a column of a table of quarters.
+	reasonQuarterColumn = "quarter_column"
+	// reasonSectionScale marks a table row whose scale comes from its
+	// section heading, not from a header of its table.
+	reasonSectionScale = "section_scale"
+)
 
 // historyConfidence is the confidence of a value that a rule reads as a
 // past result rather than a target. It is under the default review
@@ -166,7 +183,7 @@ func factMetrics(doc *schemas.Document) []passes.MetricCandidate {
 //
 // consolidated is set when the document reports net income attributable to
 // the company's stockholders.
-func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodIndex, ci int, c passes.Chunk, consolidated bool) []passes.MetricCandidate {
+func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodIndex, scales *scaleIndex, ci int, c passes.Chunk, consolidated bool) []passes.MetricCandidate {
 	var out []passes.MetricCandidate
 	text := headers.text
 	for i, ln := range splitLines(c.Text, c.Offset) {
@@ -182,7 +199,12 @@ func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodInde
 			continue
 		}
 		h := headers.headerAbove(ln.Start)
-		pick := cells[h.current(len(cells))]
+		col := h.current(len(cells))
+		quarters := len(h.columnDays) >= 2
+		if quarters && len(cells) == len(h.columnDays) {
+			col = h.latestDayColumn()
+		}
+		pick := cells[col]
 		n, ok := parseNumber(pick.Text)
 		if !ok || (perShare[metric] && strings.Contains(pick.Text, ",")) {
 			// A per-share row with thousands separators is a share count,
@@ -203,12 +225,22 @@ func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodInde
 			Source:     "table",
 			Confidence: 0.7,
 		}
-		setUnit(&m, metric, n, h.scale)
-		if h.scale == 0 && !perShare[metric] {
+		scale := h.scale
+		if scale == 0 {
+			scale = scales.caption(pick.Start)
+		}
+		unsureScale := false
+		if scale == 0 && !perShare[metric] {
 			// Filers print statements in thousands or millions. A monetary
 			// table without a scale header above it more likely has its
-			// header out of reach than figures in whole dollars.
-			m.Confidence = unsureConfidence
+			// header out of reach than figures in whole dollars, so the
+			// scale that a section states ("Item 7 ... (amounts in
+			// millions)") applies, and the figure is held for review.
+			scale, unsureScale = scales.section(pick.Start), true
+		}
+		setUnit(&m, metric, n, scale)
+		if unsureScale {
+			m.Confidence, m.ReviewReason = unsureConfidence, reasonSectionScale
 		}
 		if metric == passes.MetricNetIncome && consolidated && plainNetIncomeRe.MatchString(label) {
 			// The filer reports net income attributable to its
@@ -222,22 +254,32 @@ func tableMetrics(ctx context.Context, headers *headerIndex, periods *periodInde
 		if h.segments || h.partial {
 			// Columns per segment or a part of the company: the cell
 			// picked is not the company's figure.
-			m.Confidence = unsureConfidence
+			m.Confidence, m.ReviewReason = unsureConfidence, reasonQualifiedMetric
 		}
 		instant := instantMetrics[metric] || instantLabelRe.MatchString(label)
 		m.PeriodType = "unknown"
-		if end := h.periodEnd(); end != "" {
+		if quarters {
+			// A table of quarters: each column ends on its own date, and
+			// none of them is the year that a header further up names.
+			// The quarter's start and the fiscal calendar are not known,
+			// so the figure is held for review.
+			m.Confidence, m.ReviewReason = unsureConfidence, reasonQuarterColumn
+			if h.soleYear != 0 && len(cells) == len(h.columnDays) {
+				m.PeriodType, m.PeriodEnd = "duration", strconv.Itoa(h.soleYear)+"-"+h.columnDays[col]
+			}
+		} else if end := h.periodEnd(); end != "" {
 			m.PeriodType, m.PeriodEnd = "duration", end
+			m.PeriodStart = periodStart(end, h.columnMonths(col))
 		} else {
 			periods.setPeriod(&m, 0, ln.Start)
 			if m.PeriodEnd != "" && len(h.years) > 0 && m.PeriodEnd[:4] != strconv.Itoa(h.latestYear()) {
 				// The "years ended" phrase found above belongs to other
 				// text, not to this table's columns.
-				m.PeriodType, m.PeriodEnd = "unknown", ""
+				m.PeriodType, m.PeriodStart, m.PeriodEnd = "unknown", "", ""
 			}
 		}
 		if instant && m.PeriodType == "duration" {
-			m.PeriodType = "instant"
+			m.PeriodType, m.PeriodStart = "instant", ""
 		}
 		out = append(out, m)
 	}

@@ -2,7 +2,9 @@ package rules
 
 import (
 	"context"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/finx-dev/finx/extractors/passes"
 )
@@ -106,5 +108,51 @@ func (x *periodIndex) setPeriod(m *passes.MetricCandidate, lo, off int) {
 	// Group 1 is "three", "six" and so on; the date groups follow.
 	if iso, ok := isoDate(x.headers.group(loc, 2)); ok {
 		m.PeriodType, m.PeriodEnd = "duration", iso
+		m.PeriodStart = periodStart(iso, headerMonths(x.headers.text, loc))
 	}
+}
+
+// monthWords maps the length word of a period header to months.
+var monthWords = map[string]int{"three": 3, "six": 6, "nine": 9, "twelve": 12}
+
+// pairedLengthRe matches a length word and "and" right before another
+// one: "three and " in "three and six months ended".
+var pairedLengthRe = regexp.MustCompile(`(?i)\b(?:three|six|nine|twelve)\s+and\s+$`)
+
+// headerMonths returns the length in months of the period header match
+// loc of periodHeaderRe in text: group 1 names it ("three months ended"),
+// group 3 is a year and group 4 a quarter.
+func headerMonths(text string, loc []int) int {
+	switch {
+	case loc[2] >= 0 && pairedLengthRe.MatchString(text[max(loc[2]-16, 0):loc[2]]):
+		// "the three and six months ended June 30, 2025" names two
+		// lengths, and the figures follow in that order.
+		return 0
+	case loc[2] >= 0:
+		return monthWords[asciiLower(text[loc[2]:loc[3]])]
+	case loc[6] >= 0:
+		return 12
+	case loc[8] >= 0:
+		return 3
+	}
+	return 0
+}
+
+// periodStart returns the ISO start of the period of the given months that
+// ends on the ISO date end, or "" when months is 0 or end is invalid.
+//
+// NOTE: the start is computed from the calendar. A fiscal calendar of 52-53
+// weeks starts its periods up to a few days off, which the XBRL check of
+// the passes allows for.
+func periodStart(end string, months int) string {
+	if months <= 0 {
+		return ""
+	}
+	t, err := time.Parse("2006-01-02", end)
+	if err != nil {
+		return ""
+	}
+	// The period after the end date's day, so that a quarter ending June
+	// 30 starts April 1 and one ending September 28 starts June 29.
+	return t.AddDate(0, 0, 1).AddDate(0, -months, 0).Format("2006-01-02")
 }

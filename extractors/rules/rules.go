@@ -15,7 +15,7 @@ const Name = "rules"
 // Version is the rule set version, stored as PromptVersion on the result and
 // on every item. Change it whenever a rule changes what is found, so that
 // stored rows name the rules that made them.
-const Version = "rules-2026.12.1"
+const Version = "rules-2026.12.2"
 
 // Provider is the rules provider. The zero value is ready to use.
 type Provider struct{}

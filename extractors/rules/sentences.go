@@ -33,8 +33,18 @@ var (
 	// metric name inside a sentence, a region or segment such as "Total
 	// U.S. revenues" or "China/Hong Kong net sales".
 	qualifierRe = regexp.MustCompile(`[a-z,]\s+(?:Total\s+)?[A-Z][A-Za-z./&]*\s*$`)
-	// deferredRe matches the words before "revenue" that name a balance.
-	deferredRe = regexp.MustCompile(`(?i)\b(deferred|unearned|unbilled)\s*$`)
+	// deferredRe matches the words before "revenue" that name a balance, a
+	// cost or a part: "deferred revenue", "cost of revenues", "excludes net
+	// income attributable to shares to be repurchased".
+	deferredRe = regexp.MustCompile(`(?i)\b(deferred|unearned|unbilled|costs? of|excludes|excluding|includes|including)\s*$`)
+	// channelRe matches a word before a metric name that makes the figure
+	// a channel's, a geography's or a product line's: "Online revenue",
+	// "International net sales", "Services revenue".
+	channelRe = regexp.MustCompile(`(?i)\b(online|digital|e-?commerce|in-store|stores?|domestic|international|foreign|regional|segment|u\.s\.|united states|north america|americas|europe|emea|asia pacific|apac|latin america|china|japan|canada|products?|services|subscriptions?|hardware|software|advertising|licensing|wholesale|retail)\s*$`)
+	// segmentMiddleRe matches words between a metric name and its amount
+	// that restrict the figure to a part of the company: "revenues for
+	// the automotive segment".
+	segmentMiddleRe = regexp.MustCompile(`(?i)\b(segment|division|region|geographic)`)
 	// rangeAfterRe matches the second end of a range after an amount:
 	// "$855 million to $875 million" is a target, not a reported figure.
 	rangeAfterRe = regexp.MustCompile(`(?i)^\s*(?:million|billion|thousand)?\s*(?:to|-|–|—)\s*\$?\s?[0-9]`)
@@ -95,12 +105,17 @@ func sentenceMetrics(ci int, c passes.Chunk, periods *periodIndex) []passes.Metr
 			Source:     "text",
 			Confidence: 0.6,
 		}
-		if qualifierRe.MatchString(before) {
-			// A region's or segment's figure, not the company's.
-			cand.Confidence = unsureConfidence
+		if qualifierRe.MatchString(before) || channelRe.MatchString(before) || segmentMiddleRe.MatchString(middle) {
+			// A region's, channel's or segment's figure, not the company's.
+			cand.Confidence, cand.ReviewReason = unsureConfidence, reasonQualifiedMetric
 		}
 		setUnit(&cand, cand.Metric, n, scaleWords[strings.ToLower(c.Text[m[8]:m[9]])])
-		periods.setPeriod(&cand, c.Offset, c.Offset+m[0])
+		// A period named inside the quote ("for the three months ended June
+		// 30, 2024 was $885 million") wins over a header above it.
+		periods.setPeriod(&cand, c.Offset+m[0], c.Offset+m[1])
+		if cand.PeriodType == "unknown" {
+			periods.setPeriod(&cand, c.Offset, c.Offset+m[0])
+		}
 		if cand.PeriodType == "unknown" {
 			periods.setPeriod(&cand, c.Offset, c.Offset+m[1])
 		}

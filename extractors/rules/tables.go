@@ -27,9 +27,17 @@ var (
 	// Header words wrap onto the next line in PDF text ("(in\nmillions)"),
 	// so any whitespace separates them.
 	scaleRe = regexp.MustCompile(`(?i)\(\s*(?:dollars\s+|amounts\s+|\$\s+)?(?:in\s+)?(thousands|millions|billions)\b|\bin\s+(thousands|millions|billions)\b|(?:^|[\s(])\$\s?(thousand|million|billion)s?\b`)
-	// segmentHeaderRe matches a column header that names segments and
-	// ends with their total, such as "Compute & Networking\tGraphics\tTotal".
-	segmentHeaderRe = regexp.MustCompile(`^[^0-9]*\S\s+Total$`)
+	// segmentHeaderRe matches a column header that names segments or
+	// geographic areas and ends with their total, such as "Compute &
+	// Networking\tGraphics\tTotal" or "States Pacific & Africa Canada
+	// Unallocated Worldwide".
+	segmentHeaderRe = regexp.MustCompile(`^[^0-9]*\S\s+(?:Total|Worldwide|Consolidated)$`)
+	// monthDayOnlyRe matches a column header of dates without years, one
+	// per quarter: "December 31 September 30 June 30 March 31".
+	monthDayOnlyRe = regexp.MustCompile(`(?i)^(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:\s+|\s*,\s*|$))+$`)
+	// soleYearRe matches a line that is only a year, which opens the rows
+	// of that year in a table of quarters.
+	soleYearRe = regexp.MustCompile(`^(19[89][0-9]|20[0-9][0-9])$`)
 	// percentOfRe finds "expressed as a percentage of revenue" and "% of
 	// net sales" above a table of ratios.
 	// segmentRowRe matches a sub-heading row inside a table that opens one
@@ -109,6 +117,30 @@ type tableHeader struct {
 	// soleYear is the year of the nearest line above the row that holds
 	// only a year, which opens that year's rows in a table of quarters.
 	soleYear int
+	// months is the period length in months that every length header of
+	// the table names ("Twelve Months Ended June 30,"), -1 when they name
+	// two lengths, or 0 when they name none. firstMonths is the length
+	// that the first of those lines names first, over the first columns.
+	months, firstMonths int
+}
+
+// columnMonths returns the period length of column col: the length that
+// all headers name, or the first length named for a column in the first
+// half of the year columns, as in "Three Months Ended June 30, Twelve
+// Months Ended June 30," over "2022 2023 2022 2023". It returns 0 when not
+// known.
+//
+// NOTE: a header that names three lengths is read as if it named two.
+func (h tableHeader) columnMonths(col int) int {
+	switch {
+	case h.months > 0:
+		return h.months
+	case h.months < 0 && col == 0:
+		return h.firstMonths
+	case h.months < 0 && len(h.years) >= 2 && len(h.years)%2 == 0 && col < len(h.years)/2:
+		return h.firstMonths
+	}
+	return 0
 }
 
 // current returns the index of the cell of the latest year: the column of
@@ -130,6 +162,19 @@ func (h tableHeader) current(cells int) int {
 	}
 	if h.years[len(h.years)-1] > h.years[0] {
 		return cells - 1
+	}
+	return 0
+}
+
+// latestDayColumn returns the column of the latest quarter of a table of
+// quarters: the first when the dates descend, else the last.
+//
+// NOTE: a fiscal year that ends in another month than December, printed
+// from its first quarter on ("September 30 December 31 March 31 June 30"),
+// makes the last column the latest although its date is not the maximum.
+func (h tableHeader) latestDayColumn() int {
+	if h.columnDays[len(h.columnDays)-1] > h.columnDays[0] {
+		return len(h.columnDays) - 1
 	}
 	return 0
 }
