@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -58,20 +57,15 @@ func (f alertFilter) match(a schemas.RiskFlag) bool {
 }
 
 func runAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "tail" {
-		fmt.Fprintln(stderr, "usage: finx alerts tail [flags]")
-		fmt.Fprintln(stderr, "Prints the alerts on risk.flags. Run finx alerts tail -h for the flags.")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return exitError{0}
-		}
-		return exitError{2}
+	if err := requireSubcommand(args, "tail", stderr, "usage: finx alerts tail [flags]",
+		"Prints the alerts on risk.flags. Run finx alerts tail -h for the flags."); err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("alerts tail", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var sf serviceFlags
 	var lf logFlags
-	fs.StringVar(&sf.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
-	fs.StringVar(&sf.topicPrefix, "topic-prefix", os.Getenv("FINX_TOPIC_PREFIX"), "prefix of the topic names (env FINX_TOPIC_PREFIX)")
+	sf.registerKafkaClient(fs)
 	lf.register(fs)
 	group := fs.String("group", "", "consumer group id: print each alert once per group and resume where the group left off; a new group starts at the earliest alert. Empty reads without a group")
 	company := fs.String("company", "", "print only alerts of this company: a CIK (leading zeros optional) or a part of the name, any case")
@@ -99,11 +93,8 @@ func runAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *maxAlerts < 0 {
 		return fmt.Errorf("invalid --max %d: want 0 or more", *maxAlerts)
 	}
-	if sf.brokers == "" {
-		return errors.New("no Kafka brokers: set --brokers or FINX_KAFKA_BROKERS")
-	}
-	cfg := sf.kafkaConfig(logger).WithDefaults()
-	if err := cfg.Validate(); err != nil {
+	cfg, err := sf.kafkaClientConfig(logger)
+	if err != nil {
 		return err
 	}
 

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -88,20 +87,15 @@ type replayHistory struct {
 }
 
 func runDLQ(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "replay" {
-		fmt.Fprintln(stderr, "usage: finx dlq replay [flags]")
-		fmt.Fprintln(stderr, "Publishes the messages of dead letters again. Run finx dlq replay -h for the flags.")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return exitError{0}
-		}
-		return exitError{2}
+	if err := requireSubcommand(args, "replay", stderr, "usage: finx dlq replay [flags]",
+		"Publishes the messages of dead letters again. Run finx dlq replay -h for the flags."); err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("dlq replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var sf serviceFlags
 	var lf logFlags
-	fs.StringVar(&sf.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
-	fs.StringVar(&sf.topicPrefix, "topic-prefix", os.Getenv("FINX_TOPIC_PREFIX"), "prefix of the topic names (env FINX_TOPIC_PREFIX)")
+	sf.registerKafkaClient(fs)
 	lf.register(fs)
 	reasons := fs.String("reason", "", "replay only dead letters with these reasons, comma-separated (such as extract_timeout,sink_write_failed); empty replays every reason")
 	doc := fs.String("doc", "", "replay only the dead letters of this document id, or of the ids that start with it")
@@ -137,11 +131,8 @@ func runDLQ(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		filter.reasons[r] = true
 	}
-	if sf.brokers == "" {
-		return errors.New("no Kafka brokers: set --brokers or FINX_KAFKA_BROKERS")
-	}
-	cfg := sf.kafkaConfig(logger).WithDefaults()
-	if err := cfg.Validate(); err != nil {
+	cfg, err := sf.kafkaClientConfig(logger)
+	if err != nil {
 		return err
 	}
 

@@ -86,6 +86,47 @@ func (s *serviceFlags) kafkaConfig(logger *slog.Logger) kafka.Config {
 	return kafka.Config{Brokers: splitList(s.brokers), TopicPrefix: s.topicPrefix, Logger: logger}
 }
 
+// errNoBrokers is returned when a command needs Kafka and neither --brokers
+// nor FINX_KAFKA_BROKERS names a broker.
+var errNoBrokers = errors.New("no Kafka brokers: set --brokers or FINX_KAFKA_BROKERS")
+
+// registerKafkaClient adds --brokers and --topic-prefix, the flags of the
+// commands that read or publish on the pipeline's topics without running a
+// stage.
+func (s *serviceFlags) registerKafkaClient(fs *flag.FlagSet) {
+	fs.StringVar(&s.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
+	fs.StringVar(&s.topicPrefix, "topic-prefix", os.Getenv("FINX_TOPIC_PREFIX"), "prefix of the topic names (env FINX_TOPIC_PREFIX)")
+}
+
+// kafkaClientConfig returns the validated Kafka config of --brokers and
+// --topic-prefix, or errNoBrokers. Unlike connectKafka it starts no embedded
+// broker and creates no topics.
+func (s *serviceFlags) kafkaClientConfig(logger *slog.Logger) (kafka.Config, error) {
+	if s.brokers == "" {
+		return kafka.Config{}, errNoBrokers
+	}
+	cfg := s.kafkaConfig(logger).WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return kafka.Config{}, err
+	}
+	return cfg, nil
+}
+
+// requireSubcommand checks that args start with the subcommand sub. When
+// they do not, it prints usage and summary, one line each, to stderr and
+// returns exitError with status 0 for -h or --help and 2 otherwise.
+func requireSubcommand(args []string, sub string, stderr io.Writer, usage, summary string) error {
+	if len(args) > 0 && args[0] == sub {
+		return nil
+	}
+	fmt.Fprintln(stderr, usage)
+	fmt.Fprintln(stderr, summary)
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		return exitError{0}
+	}
+	return exitError{2}
+}
+
 // sink is the load stage's destination, ClickHouse or files, with Close.
 type sink interface {
 	pipeline.Sink
@@ -260,7 +301,7 @@ func connectKafka(ctx context.Context, sf *serviceFlags, logger *slog.Logger, al
 	where := "Kafka " + sf.brokers
 	if sf.brokers == "" {
 		if !allowEmbedded {
-			return kafka.Config{}, stop, "", errors.New("no Kafka brokers: set --brokers or FINX_KAFKA_BROKERS")
+			return kafka.Config{}, stop, "", errNoBrokers
 		}
 		emb, err := kafka.StartEmbedded(ctx, logger)
 		if err != nil {

@@ -305,11 +305,9 @@ func (v *validator) metric(raw json.RawMessage) (passes.MetricCandidate, bool) {
 		scale, c.Unit = 0, "USD/shares"
 	}
 	c.Scale = scale
-	if it.Number == "" {
-		v.fail(`missing "number"`)
-	} else if d, err := parseDecimal(string(it.Number)); err != nil {
-		v.fail(`"number" %q: %v`, it.Number, err)
-	} else {
+	// decimal returns "" only after recording a problem, because a parsed
+	// number is never empty.
+	if d := v.decimal("number", it.Number, true); d != "" {
 		if it.Metric == "capex" {
 			// Capital expenditures are a payment, printed as an outflow
 			// "(1,577)" in cash flow statements and positive in XBRL.

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -125,6 +126,35 @@ func TestParseReplyMetric(t *testing.T) {
 	}
 }
 
+func TestParseReplyMetricValue(t *testing.T) {
+	tests := []struct {
+		name, metric, number string
+		scale                int
+		want                 string
+	}{
+		{"millions", "revenue", `"1,234.5"`, 6, "1234500000"},
+		{"negative in parentheses", "net_income", `"(12)"`, 6, "-12000000"},
+		{"capex outflow", "capex", `"(1,577)"`, 6, "1577000000"},
+		{"capex positive", "capex", `"1,577"`, 6, "1577000000"},
+		{"per share ignores scale", "eps_diluted", `"1.25"`, 6, "1.25"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			content := fmt.Sprintf(`{"metrics": [{"chunk": 0, "quote": "Revenue", "number": %s, "scale": %d, "metric": %q, "unit": "USD", "period_type": "duration", "source": "text"}]}`, tt.number, tt.scale, tt.metric)
+			got, err := parseReply(content, testRequest(passes.KindMetric), 0, 1)
+			if err != nil {
+				t.Fatalf("parseReply: %v", err)
+			}
+			if len(got.problems) != 0 || len(got.resp.Metrics) != 1 {
+				t.Fatalf("parseReply: got problems %q and %d metrics, want none and 1", got.problems, len(got.resp.Metrics))
+			}
+			if v := got.resp.Metrics[0].Value; v != tt.want {
+				t.Errorf("value: got %q, want %q", v, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseReplyProblems(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -136,6 +166,7 @@ func TestParseReplyProblems(t *testing.T) {
 		{"bad severity", passes.KindRisk, `{"risks": [{"chunk": 0, "quote": "Revenue", "category": "other", "severity": "extreme"}]}`, `"severity" is "extreme"`},
 		{"bad confidence", passes.KindRisk, `{"risks": [{"chunk": 0, "quote": "Revenue", "category": "other", "severity": "low", "confidence": 7}]}`, `outside [0, 1]`},
 		{"number in words", passes.KindMetric, `{"metrics": [{"chunk": 0, "quote": "x", "number": "one million", "scale": 0, "metric": "revenue", "unit": "USD", "period_type": "unknown", "source": "text"}]}`, `"number" "one million"`},
+		{"missing number", passes.KindMetric, `{"metrics": [{"chunk": 0, "quote": "x", "scale": 0, "metric": "revenue", "unit": "USD", "period_type": "unknown", "source": "text"}]}`, `missing "number"`},
 		{"missing scale", passes.KindMetric, `{"metrics": [{"chunk": 0, "quote": "x", "number": "1", "metric": "revenue", "unit": "USD", "period_type": "unknown", "source": "text"}]}`, `missing "scale"`},
 		{"bad date", passes.KindMetric, `{"metrics": [{"chunk": 0, "quote": "x", "number": "1", "scale": 0, "metric": "revenue", "unit": "USD", "period_type": "instant", "period_end": "Dec 31", "source": "text"}]}`, `"period_end" "Dec 31"`},
 		{"missing low", passes.KindGuidance, `{"guidance": [{"chunk": 0, "quote": "x", "metric": "revenue", "high": "2", "scale": 0, "unit": "USD", "basis": "gaap", "direction": "raised"}]}`, `missing "low"`},

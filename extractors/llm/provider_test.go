@@ -91,13 +91,23 @@ func newSetup(t *testing.T, key string, mods ...func(*llm.Config)) setup {
 	t.Helper()
 	srv := deepseektest.New(t, testKey)
 	srv.Respond(emptyFor)
-	client, err := deepseek.New(deepseek.Config{
+	p, logs := newTestProvider(t, deepseek.Config{
 		APIKey:      key,
 		BaseURL:     srv.URL,
 		Timeout:     2 * time.Second,
 		MaxAttempts: 4,
-		Backoff:     deepseek.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond},
-	})
+	}, mods...)
+	return setup{srv: srv, provider: p, logs: logs}
+}
+
+// newTestProvider returns a provider that calls the API at api.BaseURL, with
+// the rules as fallback, and the buffer its logger writes to. It sets the
+// client's backoff to 1-5 ms so that retries keep the tests fast. Each of
+// mods changes the provider's config.
+func newTestProvider(t testing.TB, api deepseek.Config, mods ...func(*llm.Config)) (*llm.Provider, *bytes.Buffer) {
+	t.Helper()
+	api.Backoff = deepseek.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond}
+	client, err := deepseek.New(api)
 	if err != nil {
 		t.Fatalf("deepseek.New: %v", err)
 	}
@@ -115,12 +125,19 @@ func newSetup(t *testing.T, key string, mods ...func(*llm.Config)) setup {
 	if err != nil {
 		t.Fatalf("llm.New: %v", err)
 	}
-	return setup{srv: srv, provider: p, logs: logs}
+	return p, logs
 }
 
 func run(t *testing.T, s setup, doc *schemas.Document) *schemas.Result {
 	t.Helper()
-	res, err := passes.Run(context.Background(), doc, s.provider, passes.Config{})
+	return runPasses(t, s.provider, doc)
+}
+
+// runPasses runs the passes over doc with p and checks that the result
+// validates against the result schema.
+func runPasses(t testing.TB, p *llm.Provider, doc *schemas.Document) *schemas.Result {
+	t.Helper()
+	res, err := passes.Run(context.Background(), doc, p, passes.Config{})
 	if err != nil {
 		t.Fatalf("passes.Run: %v", err)
 	}

@@ -3,7 +3,6 @@ package llm_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/finx-dev/finx/connectors/deepseek"
 	"github.com/finx-dev/finx/connectors/deepseek/deepseektest"
 	"github.com/finx-dev/finx/extractors/llm"
-	"github.com/finx-dev/finx/extractors/passes"
 	"github.com/finx-dev/finx/extractors/rules"
 	"github.com/finx-dev/finx/schemas"
 )
@@ -42,31 +40,12 @@ func newSimSetup(t testing.TB, cfg deepseektest.SimConfig, mods ...func(*llm.Con
 
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
-	client, err := deepseek.New(deepseek.Config{
+	p, logs := newTestProvider(t, deepseek.Config{
 		APIKey:      "sim",
 		BaseURL:     srv.URL,
 		Timeout:     5 * time.Second,
 		MaxAttempts: 3,
-		Backoff:     deepseek.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond},
-	})
-	if err != nil {
-		t.Fatalf("deepseek.New: %v", err)
-	}
-
-	logs := &bytes.Buffer{}
-	lcfg := llm.Config{
-		Model:    client.Model(),
-		Provider: "deepseek",
-		Fallback: rules.New(),
-		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
-	}
-	for _, mod := range mods {
-		mod(&lcfg)
-	}
-	p, err := llm.New(completer(client), lcfg)
-	if err != nil {
-		t.Fatalf("llm.New: %v", err)
-	}
+	}, mods...)
 	return simSetup{sim: sim, provider: p, logs: logs}
 }
 
@@ -74,13 +53,7 @@ func newSimSetup(t testing.TB, cfg deepseektest.SimConfig, mods ...func(*llm.Con
 // it validates, and every citation quotes the document at its offsets.
 func runSim(t *testing.T, s simSetup, doc *schemas.Document) *schemas.Result {
 	t.Helper()
-	res, err := passes.Run(context.Background(), doc, s.provider, passes.Config{})
-	if err != nil {
-		t.Fatalf("passes.Run: %v", err)
-	}
-	if _, err := schemas.Marshal(schemas.SchemaResult, res); err != nil {
-		t.Fatalf("result does not validate: %v", err)
-	}
+	res := runPasses(t, s.provider, doc)
 	for _, c := range citations(res) {
 		if c.Start < 0 || c.End > len(doc.Text) || c.Start > c.End {
 			t.Errorf("citation %q: offsets %d-%d outside the text", c.Quote, c.Start, c.End)
@@ -306,21 +279,13 @@ func TestSimTimeoutFallsBack(t *testing.T) {
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 
-	client, err := deepseek.New(deepseek.Config{
+	p, logs := newTestProvider(t, deepseek.Config{
 		APIKey:      "sim",
 		BaseURL:     srv.URL,
 		Timeout:     150 * time.Millisecond,
 		MaxAttempts: 2,
-		Backoff:     deepseek.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := llm.New(completer(client), llm.Config{Model: client.Model(), Provider: "deepseek", Fallback: rules.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runSim(t, simSetup{sim: sim, provider: p}, testDoc(""))
+	res := runSim(t, simSetup{sim: sim, provider: p, logs: logs}, testDoc(""))
 
 	got := outcomes(res)
 	for _, want := range []string{"retried", "timeout"} {

@@ -109,20 +109,7 @@ func (s *CHStore) Filings(ctx context.Context) ([]Filing, error) {
 	if err != nil {
 		return nil, err
 	}
-	index := make(map[string]int)
-	var out []Filing
-	for _, r := range rows {
-		f := filingFromRow(r)
-		if i, ok := index[f.DocID]; ok {
-			if f.Version > out[i].Version {
-				out[i] = f
-			}
-			continue
-		}
-		index[f.DocID] = len(out)
-		out = append(out, f)
-	}
-	return out, nil
+	return latestFilings(rows), nil
 }
 
 func (s *CHStore) items(ctx context.Context, where string, args ...any) ([]Item, error) {
@@ -158,13 +145,7 @@ func (s *CHStore) NeedsReview(ctx context.Context) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Item
-	for _, it := range items {
-		if it.Status() == schemas.StatusNeedsReview {
-			out = append(out, it)
-		}
-	}
-	return out, nil
+	return needingReview(items), nil
 }
 
 // Decide inserts the item's new version, then the decision.

@@ -240,20 +240,7 @@ func (s *FileStore) Filings(ctx context.Context) ([]Filing, error) {
 	if err != nil {
 		return nil, err
 	}
-	index := make(map[string]int)
-	var out []Filing
-	for _, r := range rows {
-		f := filingFromRow(r)
-		if i, ok := index[f.DocID]; ok {
-			if f.Version > out[i].Version {
-				out[i] = f
-			}
-			continue
-		}
-		index[f.DocID] = len(out)
-		out = append(out, f)
-	}
-	return out, nil
+	return latestFilings(rows), nil
 }
 
 // allItems returns the latest version of every item of every kind that
@@ -292,13 +279,7 @@ func (s *FileStore) NeedsReview(ctx context.Context) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Item
-	for _, it := range items {
-		if it.Status() == schemas.StatusNeedsReview {
-			out = append(out, it)
-		}
-	}
-	return out, nil
+	return needingReview(items), nil
 }
 
 // Decide appends the item's new version to its table file, then the

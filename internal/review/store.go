@@ -89,6 +89,37 @@ func itemRow(it Item, version uint64) (clickhouse.Table, clickhouse.Row, error) 
 	return clickhouse.Table{}, nil, fmt.Errorf("review: clickhouse package has no table %s", name)
 }
 
+// latestFilings returns the filing of each row, keeping only the highest
+// version of every document, in the order the documents first appear.
+func latestFilings(rows []row) []Filing {
+	index := make(map[string]int)
+	var out []Filing
+	for _, r := range rows {
+		f := filingFromRow(r)
+		if i, ok := index[f.DocID]; ok {
+			if f.Version > out[i].Version {
+				out[i] = f
+			}
+			continue
+		}
+		index[f.DocID] = len(out)
+		out = append(out, f)
+	}
+	return out
+}
+
+// needingReview returns the items whose status is needs_review. Callers
+// pass the latest version of each item, so that a decided item is left out.
+func needingReview(items []Item) []Item {
+	var out []Item
+	for _, it := range items {
+		if it.Status() == schemas.StatusNeedsReview {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 func decisionFromRow(r row) schemas.ReviewDecision {
 	return schemas.ReviewDecision{
 		SchemaVersion: r.int("schema_version"),
