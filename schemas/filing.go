@@ -27,6 +27,9 @@ type Filing struct {
 	CIK        string `json:"cik,omitempty"`
 	Accession  string `json:"accession,omitempty"`
 	FilingDate string `json:"filing_date,omitempty"`
+	// PeriodEnd is the end of the period the filing reports on (ISO 8601),
+	// from EDGAR or from the document's cover; empty when unknown.
+	PeriodEnd string `json:"period_end,omitempty"`
 	// Size is the content length in bytes.
 	Size int64 `json:"size" jsonschema:"minimum=0"`
 	// BlobRef is "sha256:<hex>" when the content is in the blob store instead

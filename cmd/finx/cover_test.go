@@ -45,6 +45,9 @@ func TestParseDocumentCoverCompany(t *testing.T) {
 			if doc.Form != "10-K" {
 				t.Errorf("Form: got %q, want \"10-K\"", doc.Form)
 			}
+			if doc.PeriodEnd != "2023-12-31" {
+				t.Errorf("PeriodEnd: got %q, want the cover's 2023-12-31", doc.PeriodEnd)
+			}
 		})
 	}
 }

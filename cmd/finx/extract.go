@@ -107,6 +107,9 @@ func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*sche
 	if stated.CIK == "" {
 		stated.CIK = cover.CIK
 	}
+	if stated.PeriodEnd == "" {
+		stated.PeriodEnd = cover.PeriodEnd
+	}
 	// The HTML parser finds inline XBRL elements that the file source's
 	// sniffing, which reads only tag names, may have missed.
 	if stated.MediaType == schemas.MediaIXBRL {
@@ -118,6 +121,7 @@ func parseDocument(ctx context.Context, f schemas.Filing, content []byte) (*sche
 	}{
 		{&doc.Company, stated.Company}, {&doc.CIK, stated.CIK},
 		{&doc.Accession, stated.Accession}, {&doc.FilingDate, stated.FilingDate},
+		{&doc.PeriodEnd, stated.PeriodEnd},
 	} {
 		// EDGAR lists a filing under its filer's CIK, while a combined
 		// filing's cover page may state a co-registrant's first.

@@ -178,6 +178,8 @@ var tableFilings = Table{
 		col("cik", "String"),
 		col("accession", "String"),
 		col("filing_date", "String"),
+		// Migration 8 adds period_end, the end of the reported period.
+		col("period_end", "String"),
 		col("size", "UInt64"),
 		col("blob_ref", "String"),
 		col("published_at", typeTime),

@@ -65,6 +65,9 @@ func Migrations() []Migration {
 		{ID: 7, Description: "replace the analyst views: key companies by CIK, else name, else document, and keep metric rows without a period start apart", steps: func(db string) []step {
 			return []step{replaceViews{}}
 		}},
+		{ID: 8, Description: "add period_end, the end of the reported period, to filings", steps: func(db string) []step {
+			return []step{addColumn{table: tableFilings, column: "period_end"}}
+		}},
 	}
 }
 

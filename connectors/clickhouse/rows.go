@@ -161,7 +161,7 @@ func filingRow(res *schemas.Result, extracted time.Time, version uint64) Row {
 		warnings = []string{}
 	}
 	return Row{
-		f.DocID, f.SourcePath, f.MediaType, f.Form, f.Company, f.CIK, f.Accession, f.FilingDate,
+		f.DocID, f.SourcePath, f.MediaType, f.Form, f.Company, f.CIK, f.Accession, f.FilingDate, f.PeriodEnd,
 		nonNegative64(f.Size), f.BlobRef, toDateTime(f.PublishedAt),
 		nonNegative32(res.Pages), nonNegative32(res.PagesWithText),
 		ids, titles,

@@ -469,6 +469,7 @@ func (c *Crawler) fetchDocument(ctx context.Context, ref FilingRef, rawURL, file
 			Company:     ref.Company,
 			Accession:   ref.Accession,
 			FilingDate:  ref.FilingDate,
+			PeriodEnd:   ref.ReportDate,
 			Size:        int64(len(resp.Body)),
 			PublishedAt: time.Now().UTC(),
 			CIK:         cikText(ref.CIK),

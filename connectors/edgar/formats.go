@@ -32,6 +32,9 @@ type FilingRef struct {
 	Accession string
 	// FilingDate is YYYY-MM-DD.
 	FilingDate string
+	// ReportDate is the end of the reported period, YYYY-MM-DD; empty when
+	// the source does not give it.
+	ReportDate string
 	// Items are the 8-K item numbers ("2.02", "9.01"); nil when the source
 	// does not list them, as the daily index does not.
 	Items []string
@@ -84,6 +87,7 @@ func ParseTickers(data []byte) (map[string]Company, error) {
 type filingColumns struct {
 	AccessionNumber []string `json:"accessionNumber"`
 	FilingDate      []string `json:"filingDate"`
+	ReportDate      []string `json:"reportDate"`
 	Form            []string `json:"form"`
 	Items           []string `json:"items"`
 	PrimaryDocument []string `json:"primaryDocument"`
@@ -163,6 +167,11 @@ func (c filingColumns) refs(cik int64, company string) ([]FilingRef, error) {
 		}
 		if c.Items != nil {
 			refs[i].Items = splitItems(c.Items[i])
+		}
+		// reportDate is optional in older submissions files, so a column of
+		// another length is ignored rather than failing the page.
+		if len(c.ReportDate) == n {
+			refs[i].ReportDate = c.ReportDate[i]
 		}
 	}
 	return refs, nil

@@ -94,6 +94,24 @@ func TestParseSubmissionsUnequalColumns(t *testing.T) {
 	}
 }
 
+func TestParseSubmissionsReportDate(t *testing.T) {
+	data := `{"cik":"1","name":"X","filings":{"recent":{"accessionNumber":["a","b"],"filingDate":["2024-02-01","2024-05-01"],"reportDate":["2023-12-31",""],"form":["10-K","8-K"],"primaryDocument":["x","y"]},"files":[]}}`
+	s, err := ParseSubmissions([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Filings[0].ReportDate; got != "2023-12-31" {
+		t.Errorf("10-K report date: got %q, want 2023-12-31", got)
+	}
+	if got := s.Filings[1].ReportDate; got != "" {
+		t.Errorf("8-K report date: got %q, want empty", got)
+	}
+	withoutColumn := `{"cik":"1","name":"X","filings":{"recent":{"accessionNumber":["a"],"filingDate":["2024-02-01"],"form":["10-K"],"primaryDocument":["x"]},"files":[]}}`
+	if _, err := ParseSubmissions([]byte(withoutColumn)); err != nil {
+		t.Errorf("submissions without reportDate: got %v, want them read", err)
+	}
+}
+
 func TestSelect(t *testing.T) {
 	refs := []FilingRef{
 		{Form: "10-K", FilingDate: "2024-02-10"},

@@ -47,6 +47,7 @@ type Sidecar struct {
 	Form       string `json:"form,omitempty"`
 	Accession  string `json:"accession,omitempty"`
 	FilingDate string `json:"filing_date,omitempty"`
+	PeriodEnd  string `json:"period_end,omitempty"`
 	SourceURL  string `json:"source_url"`
 	DocID      string `json:"doc_id"`
 	MediaType  string `json:"media_type"`
@@ -79,6 +80,7 @@ func (s DirSink) Put(_ context.Context, doc Document) error {
 		Form:       doc.Filing.Form,
 		Accession:  doc.Filing.Accession,
 		FilingDate: doc.Filing.FilingDate,
+		PeriodEnd:  doc.Filing.PeriodEnd,
 		SourceURL:  doc.Filing.SourcePath,
 		DocID:      doc.Filing.DocID,
 		MediaType:  doc.Filing.MediaType,

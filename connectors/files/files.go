@@ -265,10 +265,11 @@ type sidecar struct {
 	Form       string `json:"form"`
 	Accession  string `json:"accession"`
 	FilingDate string `json:"filing_date"`
+	PeriodEnd  string `json:"period_end"`
 }
 
-// applySidecar fills the filing's company, CIK, form, accession and
-// filing date from the document's sidecar when there is one. A form in the
+// applySidecar fills the filing's company, CIK, form, accession, filing
+// date and period end from the document's sidecar when there is one. A form in the
 // sidecar replaces the guess from the path. A sidecar that exists but
 // cannot be read or decoded is an error, so that the document is not
 // published without the metadata it was meant to have.
@@ -295,6 +296,9 @@ func applySidecar(f *schemas.Filing, path string) error {
 	}
 	if meta.Accession != "" {
 		f.Accession = meta.Accession
+	}
+	if meta.PeriodEnd != "" {
+		f.PeriodEnd = meta.PeriodEnd
 	}
 	if meta.FilingDate != "" {
 		f.FilingDate = meta.FilingDate

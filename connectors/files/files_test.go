@@ -172,7 +172,7 @@ func TestWalkReadsSidecar(t *testing.T) {
 		}
 	}
 	write("acme-ex991.htm", "<html><body>results</body></html>")
-	write("acme-ex991.htm"+SidecarSuffix, `{"company":"Acme Widget Corp","cik":"0001234567","form":"EX-99.1","accession":"0001234567-24-000004","filing_date":"2024-01-25","source_url":"https://www.sec.gov/x.htm"}`)
+	write("acme-ex991.htm"+SidecarSuffix, `{"company":"Acme Widget Corp","cik":"0001234567","form":"EX-99.1","accession":"0001234567-24-000004","filing_date":"2024-01-25","period_end":"2023-12-30","source_url":"https://www.sec.gov/x.htm"}`)
 	write("plain-10k.htm", "<html><body>annual</body></html>")
 	write("orphan.htm"+SidecarSuffix, `{"form":"10-K"}`)
 	write("broken.htm", "<html><body>broken</body></html>")
@@ -196,6 +196,7 @@ func TestWalkReadsSidecar(t *testing.T) {
 		{"form", f.Form, "EX-99.1"},
 		{"accession", f.Accession, "0001234567-24-000004"},
 		{"filing date", f.FilingDate, "2024-01-25"},
+		{"period end", f.PeriodEnd, "2023-12-30"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
