@@ -18,6 +18,16 @@
 // a stage rides out a broker or ClickHouse restart without exiting, and only
 // a permanent error stops it, with the message uncommitted.
 //
+// # Large results
+//
+// A result whose JSON is larger than ExtractStage.ResultInlineLimit (512 KiB
+// by default) is stored in ExtractStage.Blobs before it is published. Its
+// message then has an empty value and HeaderResultBlob names the blob. The
+// load stage fetches the blob from LoadStage.Blobs, checks its SHA-256 and
+// validates it like an inline result. A blob that cannot be read is
+// dead-lettered with reason blob_missing, blob_corrupt, blob_unavailable or
+// no_blob_store, never skipped.
+//
 // # Alerts
 //
 // The extract stage publishes the alerts of each result to risk.flags, keyed
@@ -46,5 +56,5 @@
 // # Log keys
 //
 // stage, doc_id, source, topic, partition, offset, op, attempt, wait,
-// reason, err.
+// reason, ref, bytes, err.
 package pipeline

@@ -54,6 +54,15 @@ type ExtractStage struct {
 	Backoff      Backoff
 	Logger       *slog.Logger
 	Metrics      *Metrics
+	// Blobs stores each result whose JSON is larger than ResultInlineLimit,
+	// and the message then carries HeaderResultBlob with an empty value.
+	// With nil Blobs every result travels inline, so a broker whose message
+	// limit is below the result's size rejects it (dead letter
+	// produce_failed).
+	Blobs BlobPutter
+	// ResultInlineLimit is the largest result JSON in bytes that travels in
+	// the message value. Zero means DefaultResultInlineLimit (512 KiB).
+	ResultInlineLimit int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 
@@ -237,10 +246,15 @@ func (s *ExtractStage) handle(ctx context.Context, msg kafka.Message) error {
 	if err != nil {
 		return s.deadLetter(ctx, log, msg, filing, "invalid_result", fmt.Errorf("result of %s: %w", filing.SourcePath, err))
 	}
-	out := kafka.Message{
-		Key:     []byte(filing.DocID),
-		Value:   value,
-		Headers: []kafka.Header{{Key: HeaderSchema, Value: []byte(schemas.SchemaResult)}},
+	out, err := s.resultMessage(ctx, filing.DocID, value)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &StageError{Stage: schemas.StageExtract, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: err}
+		}
+		return s.deadLetter(ctx, log, msg, filing, reasonBlobPutFailed, fmt.Errorf("result of %s: %w", filing.SourcePath, err))
+	}
+	if ref := header(out, HeaderResultBlob); ref != "" {
+		log.LogAttrs(ctx, slog.LevelDebug, "result stored as blob", slog.String("ref", ref), slog.Int("bytes", len(value)))
 	}
 	err = retryWhileUnavailable(ctx, log, s.Backoff, msgKafkaUnavailable, "produce result", func(ctx context.Context) error {
 		return s.Results.WriteMessages(ctx, out)

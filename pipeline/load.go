@@ -22,6 +22,10 @@ type LoadStage struct {
 	Backoff     Backoff
 	Logger      *slog.Logger
 	Metrics     *Metrics
+	// Blobs fetches the results that travel by reference (HeaderResultBlob).
+	// It must read the blob folder of the extract stage. Nil dead-letters
+	// such a result with reason no_blob_store.
+	Blobs BlobGetter
 	// OnLoaded, when set, is called with each batch the sink accepted.
 	OnLoaded func(results []*schemas.Result)
 	// Accept, when set, selects the messages to load; the others are
@@ -49,9 +53,14 @@ func (s *LoadStage) flush(ctx context.Context, log *slog.Logger, msgs []kafka.Me
 			s.Metrics.message(schemas.StageLoad, "skipped")
 			continue
 		}
-		res, err := decodeResult(msg)
+		res, err := decodeResult(ctx, s.Blobs, msg)
+		if err != nil && ctx.Err() != nil {
+			// A blob read cut short by shutdown is not the message's
+			// fault, so the batch stays uncommitted for the next run.
+			return &StageError{Stage: schemas.StageLoad, Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Err: err}
+		}
 		if err != nil {
-			if err := s.deadLetter(ctx, log, msg, schemas.Filing{DocID: string(msg.Key)}, "invalid_result", err); err != nil {
+			if err := s.deadLetter(ctx, log, msg, schemas.Filing{DocID: string(msg.Key)}, ReasonOf(err, reasonInvalidResult), err); err != nil {
 				return err
 			}
 			continue
@@ -125,15 +134,20 @@ func (s *LoadStage) deadLetter(ctx context.Context, log *slog.Logger, msg kafka.
 	})
 }
 
-// decodeResult validates a filings.extracted message against the result
-// schema before decoding it, so that a malformed message is dead-lettered
-// rather than loaded.
-func decodeResult(msg kafka.Message) (*schemas.Result, error) {
-	if err := schemas.ValidateJSON(schemas.SchemaResult, msg.Value); err != nil {
+// decodeResult reads the result JSON of a filings.extracted message, from
+// the value or from the blob store (see resultJSON), and validates it
+// against the result schema before decoding it, so that a malformed message
+// is dead-lettered rather than loaded.
+func decodeResult(ctx context.Context, blobs BlobGetter, msg kafka.Message) (*schemas.Result, error) {
+	value, err := resultJSON(ctx, blobs, msg)
+	if err != nil {
+		return nil, err
+	}
+	if err := schemas.ValidateJSON(schemas.SchemaResult, value); err != nil {
 		return nil, fmt.Errorf("message %s/%d@%d: %w", msg.Topic, msg.Partition, msg.Offset, err)
 	}
 	var res schemas.Result
-	if err := json.Unmarshal(msg.Value, &res); err != nil {
+	if err := json.Unmarshal(value, &res); err != nil {
 		return nil, fmt.Errorf("message %s/%d@%d: decode result: %w", msg.Topic, msg.Partition, msg.Offset, err)
 	}
 	return &res, nil

@@ -94,6 +94,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	extractStage.Accept = tr.owns
 	loadStage := st.load(kcfg, sk, logger, nil, tr.onLoaded)
 	loadStage.Accept = tr.owns
+	loadStage.Blobs = blobs
 	recorder := st.deadLetters(kcfg, sk, logger, tr.onDead)
 	recorder.Accept = tr.owns
 	runners := []interface{ Run(context.Context) error }{extractStage, loadStage, recorder}

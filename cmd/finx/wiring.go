@@ -60,7 +60,7 @@ func (s *serviceFlags) registerKafka(fs *flag.FlagSet, groupPrefix string) {
 	fs.StringVar(&s.brokers, "brokers", os.Getenv("FINX_KAFKA_BROKERS"), "Kafka bootstrap brokers, comma-separated host:port (env FINX_KAFKA_BROKERS)")
 	fs.StringVar(&s.groupPrefix, "group-prefix", envOr("FINX_GROUP_PREFIX", groupPrefix), "prefix of the stages' consumer group ids (env FINX_GROUP_PREFIX)")
 	fs.StringVar(&s.topicPrefix, "topic-prefix", os.Getenv("FINX_TOPIC_PREFIX"), "prefix of every topic name, so that several pipelines can share one cluster: with \"t1.\" the stages use t1.filings.raw and so on (env FINX_TOPIC_PREFIX)")
-	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents over the inline limit; every process of a pipeline needs the same folder (env FINX_BLOB_DIR)")
+	fs.StringVar(&s.blobDir, "blob-dir", envOr("FINX_BLOB_DIR", filepath.Join("finx-out", "blobs")), "folder of the blob store for documents and results over the inline limit; every process of a pipeline needs the same folder (env FINX_BLOB_DIR)")
 }
 
 // openBlobs opens the blob store at --blob-dir, made absolute so that logs
@@ -256,7 +256,7 @@ func (s *stages) extract(cfg kafka.Config, blobs *blob.Store, extract pipeline.E
 	flags := s.writer(cfg, kafka.TopicRiskFlags)
 	dlq := s.writer(cfg, kafka.TopicDLQ)
 	reader := s.reader(cfg, s.groupPrefix+groupExtract, kafka.TopicRaw)
-	return &pipeline.ExtractStage{
+	stage := &pipeline.ExtractStage{
 		Consumer:    reader,
 		Results:     results,
 		Flags:       flags,
@@ -268,7 +268,13 @@ func (s *stages) extract(cfg kafka.Config, blobs *blob.Store, extract pipeline.E
 		Workers: workers,
 		Logger:  logger,
 		Metrics: m,
+		// Results over the filings' inline limit go to the same blob store.
+		ResultInlineLimit: cfg.InlineLimit,
 	}
+	if blobs != nil {
+		stage.Blobs = blobs
+	}
+	return stage
 }
 
 func (s *stages) load(cfg kafka.Config, sk pipeline.Sink, logger *slog.Logger, m *pipeline.Metrics, onLoaded func([]*schemas.Result)) *pipeline.LoadStage {

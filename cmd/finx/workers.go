@@ -244,7 +244,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer stopMetrics()
 	st := stages{groupPrefix: sf.groupPrefix, metrics: km}
 	defer st.Close()
+	blobs, err := sf.openBlobs()
+	if err != nil {
+		return err
+	}
 	load := st.load(kcfg, sk, logger, m, nil)
+	load.Blobs = blobs
 	load.Batch = pipeline.BatchConfig{Rows: *batchRows, Interval: *batchInterval}
 	rec := st.deadLetters(kcfg, sk, logger, nil)
 	logger.Info("load stage started", "brokers", sf.brokers, "sink", where)
