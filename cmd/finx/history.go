@@ -27,10 +27,10 @@ func openHistory(dir string) (passes.History, error) {
 	return h, nil
 }
 
-// demoHistory opens the demo's history: the --history folder; without one,
-// out/history beside the file sink's output, or, when the results go to
-// ClickHouse and no output folder is written, a history kept in memory for
-// the run; nil when the flag is "off".
+// demoHistory opens the demo's history. That is the --history folder when
+// one is given, else out/history beside the file sink's output. When the
+// results go to ClickHouse and no output folder is written, the history is
+// kept in memory for the run. It returns nil when the flag is "off".
 func demoHistory(flag, out string, toClickHouse bool) (passes.History, error) {
 	switch {
 	case flag == "off":

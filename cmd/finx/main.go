@@ -85,9 +85,8 @@ func main() {
 
 // isUsageError reports whether err is a mistake on the command line: a flag
 // value finx rejects or a required setting left out. Such errors in
-// cmd/finx name the flag as "invalid --NAME" or "missing --NAME", or say
-// which flag to pass, and exit with status 2 like a flag the flag package
-// rejects.
+// cmd/finx name the flag as "invalid --NAME" or "missing --NAME", or name
+// the flag to pass. They exit with status 2, as flag parse errors do.
 func isUsageError(err error) bool {
 	msg := err.Error()
 	if strings.Contains(msg, "invalid --") || strings.Contains(msg, "missing --") {

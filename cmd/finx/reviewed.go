@@ -11,9 +11,9 @@ import (
 
 // reviewedSink applies the latest review decision of each item to results
 // before the inner sink writes them. Item ids are deterministic, so a
-// document extracted again, after a replay or a fix, gets the ids it had;
-// without this, its new rows would carry a newer version than the
-// reviewer's and undo the decision.
+// document extracted again, after a replay or a fix, gets the ids it had.
+// Its new rows carry a newer version than the reviewer's, so without this
+// they would undo the decision.
 type reviewedSink struct {
 	sink
 	// decisions returns every stored decision, oldest first.

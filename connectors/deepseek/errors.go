@@ -104,7 +104,7 @@ func (e *ContentError) Error() string {
 
 func (e *ContentError) Unwrap() error { return e.Err }
 
-// InvalidOutput returns true: the server answered, but the answer cannot be
+// InvalidOutput returns true: the server replied, but the reply cannot be
 // used as it is.
 func (e *ContentError) InvalidOutput() bool { return true }
 

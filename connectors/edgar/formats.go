@@ -53,7 +53,8 @@ type IndexDocument struct {
 	Description string
 }
 
-// FilingIndex is what a filing's -index-headers.html page states.
+// FilingIndex is the header of a filing's -index-headers.html page and the
+// documents it lists.
 type FilingIndex struct {
 	Form       string
 	Company    string

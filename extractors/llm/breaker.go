@@ -48,9 +48,9 @@ func (b *breaker) allow() (probe bool, reason string, ok bool) {
 	return true, "", true
 }
 
-// record notes the result of a call. reason is empty for a success or a
-// failure that says nothing about the service (an invalid reply); else it
-// is the degraded reason of the failure. It returns true when this call
+// record notes the result of a call. reason is empty for a success or for
+// a failure that does not reflect the service's health (an invalid reply).
+// Otherwise it is the degraded reason of the failure. It returns true when this call
 // opened the breaker.
 func (b *breaker) record(probe bool, reason string) (opened bool) {
 	b.mu.Lock()
@@ -73,9 +73,9 @@ func (b *breaker) record(probe bool, reason string) (opened bool) {
 	return false
 }
 
-// release ends a call that says nothing about the service, such as one
-// canceled by its context or refused by the budget, without changing the
-// state.
+// release ends a call that does not reflect the service's health, such as
+// one canceled by its context or rejected by the budget, without changing
+// the state.
 func (b *breaker) release(probe bool) {
 	if !probe {
 		return

@@ -10,9 +10,9 @@ import (
 // concurrent calls cannot together overrun the limit, and after the call it
 // replaces the reservation with the actual cost.
 // NOTE: the bound assumes at most one billed attempt per call. When the API
-// returns empty content and the client retries, the retry is billed too, so
-// the total can pass the limit by the cost of those retries; no call starts
-// after that.
+// returns empty content and the client retries, the retry is billed too.
+// The total can then pass the limit by the cost of those retries, and no
+// call starts after that.
 type budget struct {
 	// limit is nil for no limit.
 	limit *big.Rat

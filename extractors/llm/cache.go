@@ -17,7 +17,7 @@ import (
 // Cache stores valid model replies on disk, so that a second run over the
 // same documents makes no calls. An entry is keyed by the SHA-256 of the
 // model, PromptVersion, schemas.SchemaVersion, the output limit and the
-// exact system and user messages; any change to one of them misses. Entries
+// exact system and user messages, so a change to any of them misses. Entries
 // that cannot be read or do not match their key are ignored, and the next
 // valid reply overwrites them. Cache is safe for concurrent use, also by
 // several processes, because entries are written to a temporary file and

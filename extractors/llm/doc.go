@@ -31,7 +31,7 @@
 // With Config.Recall set to RecallFallback (the default with a fallback),
 // the recall pass makes no call: the fallback's own passes, started while
 // the model calls are in flight, add the items the model missed. Items from
-// the model carry Config.Provider, the model and PromptVersion; items of
+// the model carry Config.Provider, the model and PromptVersion. Items of
 // the fallback carry its name, and those it produced in place of a failed
 // model call also carry a degraded reason: llm_unavailable,
 // llm_unauthorized, llm_insufficient_balance, llm_budget or

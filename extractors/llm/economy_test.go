@@ -146,8 +146,8 @@ func BenchmarkCorpus10K(b *testing.B) {
 // TestCorpusParallelCalls checks that the calls of a 10-K's passes go out
 // together: with the simulator holding each reply for simDelay, calls of
 // one document overlap instead of waiting for each other. On an idle
-// machine all of them are in flight at once; a loaded one may send the last
-// after the first has returned, so the test asks for an overlap only.
+// machine all of them are in flight at once. A loaded one may send the last
+// after the first has returned, so the test requires an overlap only.
 // BenchmarkCorpus10K measures what the overlap buys in time.
 func TestCorpusParallelCalls(t *testing.T) {
 	docs := corpus10Ks(t)

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Price is what one model costs, in USD per million tokens, as exact
+// Price is the list price of one model in USD per million tokens, as exact
 // decimal strings such as "0.15".
 type Price struct {
 	// CacheHit is the price of prompt tokens served from the context cache.

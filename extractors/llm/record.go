@@ -69,7 +69,7 @@ func (p *Provider) record(req passes.Request, first, n, try int, comp Completion
 	}
 }
 
-// recordCached appends the record of a batch answered from the cache.
+// recordCached appends the record of a batch served from the cache.
 func (p *Provider) recordCached(req passes.Request, first, n int) {
 	p.appendOne(req, first, n, 0, outcomeCached)
 	p.add(func(u *Usage) { u.Cached++ })

@@ -13,9 +13,9 @@ import (
 )
 
 // maxCancelDelay is how long Run may take to return after its context
-// ends. An idle machine returns within a few milliseconds; the bound leaves
-// room for a loaded CI machine and is still a small part of the seconds a
-// full run of the 4 MB document takes.
+// ends. An idle machine returns within a few milliseconds. The bound leaves
+// room for a loaded CI machine, and it is still a small part of the seconds
+// a full run of the 4 MB document takes.
 const maxCancelDelay = 500 * time.Millisecond
 
 // TestRunCanceledReturnsPromptly cancels Run with the rules provider at

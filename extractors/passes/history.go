@@ -300,7 +300,7 @@ func (h *FileHistory) read(company string) ([]Snapshot, error) {
 		return nil, fmt.Errorf("passes: decode history %s: %w", path, err)
 	}
 	if f.Company != company {
-		return nil, fmt.Errorf("passes: history %s holds company %q, want %q", path, f.Company, company)
+		return nil, fmt.Errorf("passes: history %s is for company %q, want %q", path, f.Company, company)
 	}
 	return f.Snapshots, nil
 }

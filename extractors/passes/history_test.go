@@ -225,7 +225,7 @@ func TestEarlierSnapshots(t *testing.T) {
 		{DocID: "cur", FilingDate: "2025-01-01"},
 		{DocID: "later", FilingDate: "2026-01-01"},
 		// The period orders two filings of different periods even when the
-		// filing dates say otherwise, as for a late original filing.
+		// filing dates give the other order, as for a late original filing.
 		{DocID: "period", FilingDate: "2026-03-01", Period: "2023-12-31"},
 	}
 	cur := Snapshot{DocID: "cur", FilingDate: "2025-01-01", Period: "2024-12-31"}

@@ -97,7 +97,7 @@ type Hint struct {
 }
 
 // Origin names what produced a candidate. An LLM provider sets it on every
-// candidate, including those its fallback produced; the zero value means the
+// candidate, including those its fallback produced. The zero value means the
 // Provider that Run was given, with no model.
 type Origin struct {
 	// Provider replaces Provider.Name() in the item's Provider field; empty
@@ -180,7 +180,7 @@ type GuidanceCandidate struct {
 // such as the LLM calls they made for it. Run calls EndDocument once per Run,
 // after the last pass, also when the Run fails.
 type CallRecorder interface {
-	// EndDocument returns and forgets the record of docID: the provenance of
+	// EndDocument returns and deletes the record of docID: the provenance of
 	// the result and the calls made. rejected counts the candidates of this
 	// provider, not of its fallback, whose quote the citation check did not
 	// find.

@@ -143,7 +143,7 @@ func run(ctx context.Context, doc *schemas.Document, p Provider, cfg Config) (*s
 }
 
 // resultSelections converts the report's selections for the Result, so that
-// each stored result says what every pass read.
+// each stored result records what every pass read.
 func resultSelections(sels []Selection) []schemas.Selection {
 	out := make([]schemas.Selection, 0, len(sels))
 	for _, s := range sels {
@@ -615,9 +615,9 @@ func (r *runner) addMetric(c *MetricCandidate, chunks []Chunk) outcome {
 		if r.checker == nil {
 			r.checker = newFactChecker(r.doc.Facts)
 		}
-		var why string
-		m.XBRLCheck, why = r.checker.check(&m)
-		reason = firstReason(reason, why)
+		var xbrlReason string
+		m.XBRLCheck, xbrlReason = r.checker.check(&m)
+		reason = firstReason(reason, xbrlReason)
 	}
 	if m.PeriodType == "unknown" && m.XBRLCheck != "disagree" {
 		reason = firstReason(reason, "unknown_period")

@@ -50,11 +50,11 @@ func (c *factChecker) otherFact(m *schemas.Metric, val, tol *big.Rat) (schemas.F
 	return schemas.Fact{}, false
 }
 
-// check returns agree, disagree or no_fact for m. The review reason is set
-// when the figure equals a fact of a segment or another concept instead of
-// the consolidated fact of its metric, or when its metric has no fact of
-// its period but another concept's fact has its value ("Property and
-// equipment, net" read as metric "other"). A figure without a period
+// check returns agree, disagree or no_fact for m, and a review reason in
+// two cases. One is a figure that equals a fact of a segment or another
+// concept instead of the consolidated fact of its metric. The other is a
+// figure whose metric has no fact of its period while another concept's
+// fact has its value ("Property and equipment, net" read as metric "other"). A figure without a period
 // agrees with a fact of the same metric and value, and then takes the
 // fact's period. A segment figure of the same metric agrees and takes the
 // fact's dimensions.

@@ -46,7 +46,7 @@ const (
 	FaultHallucinate = "hallucinate"
 	// FaultWrongTypes is transient: chunk, scale and confidence as words.
 	FaultWrongTypes = "wrong_types"
-	// FaultObey asks the answer function to follow instructions planted in
+	// FaultObey makes the Answer function follow instructions planted in
 	// the filing text.
 	FaultObey = "obey"
 )
@@ -58,7 +58,7 @@ var Faults = []string{FaultLatency, FaultKeepAlive, Fault429, Fault500, Fault503
 var transient = map[string]bool{Fault429: true, Fault500: true, Fault503: true, FaultEmpty: true,
 	FaultInvalidJSON: true, FaultTruncated: true, FaultWrongTypes: true}
 
-// Question is a chat request as the simulator's answer function sees it.
+// Question is the part of a chat request that the Answer function reads.
 type Question struct {
 	System, User string
 	// Obey is set under FaultObey.
@@ -82,12 +82,12 @@ type SimConfig struct {
 	APIKey string
 	// Models are the accepted model names. Default: DefaultModels.
 	Models []string
-	// Logger receives a line per request at debug level and answer errors
-	// at warn level. Default: nil, which is silent.
+	// Logger receives a line per request at debug level and Answer errors
+	// at warn level. Default: nil, which logs nothing.
 	Logger *slog.Logger
 }
 
-// Sim is a chat completions server that answers with SimConfig.Answer and
+// Sim is a chat completions server that replies with SimConfig.Answer and
 // injects the configured faults. It is an http.Handler.
 type Sim struct {
 	cfg    SimConfig
@@ -100,8 +100,8 @@ type Sim struct {
 	systems  map[string]bool
 	requests int
 	injected map[string]int
-	// inFlight counts the chat completion requests being answered, and
-	// maxInFlight the most at one time.
+	// inFlight counts the chat completion requests in progress, and
+	// maxInFlight the highest count so far.
 	inFlight    int
 	maxInFlight int
 }
@@ -231,7 +231,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	content, err := s.cfg.Answer(r.Context(), Question{System: req.System, User: req.User, Obey: hit(FaultObey)})
 	if err != nil {
-		s.cfg.Logger.Warn("llm-sim answer failed", "err", err)
+		s.cfg.Logger.Warn("llm-sim reply failed", "err", err)
 		writeError(w, http.StatusInternalServerError, "simulator: "+err.Error(), "api_error", "")
 		return
 	}
